@@ -1,0 +1,18 @@
+import { SkyloomError } from './skyloom-error.js'
+
+const MARKER = 'skyloom.error.cancelled'
+const SYMBOL = Symbol.for(MARKER)
+
+/** The operation was cancelled through its AbortSignal before it could finish. */
+export class CancelledError extends SkyloomError {
+  private readonly [SYMBOL] = true
+
+  constructor(message = 'The operation was cancelled.', options?: { cause?: unknown }) {
+    super('SKYLOOM_CANCELLED', message, options)
+    this.name = 'CancelledError'
+  }
+
+  static override isInstance(error: unknown): error is CancelledError {
+    return SkyloomError.hasMarker(error, MARKER)
+  }
+}

@@ -1,0 +1,6 @@
+export { findCycle, remainingPath } from './graph.js'
+export { type PlanOptions, plan } from './planner.js'
+export { renderPlanDot, renderPlanMermaid } from './render-graph.js'
+export { renderPlanText, type TextRenderOptions } from './render-text.js'
+export { parsePlanJson, renderPlanJson } from './serialize.js'
+export * from './types.js'

@@ -1,0 +1,9 @@
+export { MockCloud, type MockCloudResource } from './mock-cloud.js'
+export {
+  createMockProvider,
+  type MockCallCounts,
+  type MockProvider,
+  type MockProviderOptions,
+} from './mock-provider.js'
+export { ManualClock } from '../clock/manual-clock.js'
+export { VirtualClock } from '../clock/virtual-clock.js'
