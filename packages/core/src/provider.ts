@@ -3,6 +3,40 @@
  * engine. Providers import only this entry point and declare `@skyloom/core` as a peer.
  * @packageDocumentation
  */
+
+export type { Clock } from './clock/clock.js'
+export { type ErrorClass, type ErrorClassification, ProviderError, SkyloomError } from './errors/index.js'
+export { cidrContains, cidrOverlaps, type Ipv4Block, parseCidr } from './model/cidr.js'
+export { IMAGE_ALIASES, type ImageAlias, isImageAlias } from './model/image.js'
+export type {
+  FirewallOutputs,
+  FirewallRule,
+  InstanceGroupOutputs,
+  InstanceOutputs,
+  InstanceState,
+  NetworkOutputs,
+  SubnetOutputs,
+  Tags,
+  VolumeOutputs,
+} from './model/kinds/index.js'
+export {
+  OWNERSHIP_TAG_STACK,
+  OWNERSHIP_TAG_URN,
+  type Ownership,
+} from './model/ownership.js'
+export { type ResourceDeclaration, type ResourceOptions, resource } from './model/resource.js'
+export {
+  cheapestOffer,
+  HOURS_PER_MONTH,
+  SIZE_CLASSES,
+  type Size,
+  type SizeClass,
+  type SizeOffer,
+  type SizeRequirements,
+  sizeRequirements,
+} from './model/size.js'
+export { isUnknown, UNKNOWN } from './model/unknown.js'
+export { defaultClassify, parseRetryAfter } from './provider/classify.js'
 export type {
   ActionHandlerV1,
   CheckContext,
@@ -26,35 +60,12 @@ export type {
   ResourceHandlerV1,
   UpdateRequest,
 } from './provider/contract.js'
-export type { Resolved, NetworkSpec, SubnetSpec, FirewallSpec, InstanceSpec, VolumeSpec, InstanceGroupSpec } from './provider/specs.js'
-export { defaultClassify, parseRetryAfter } from './provider/classify.js'
-export { type ErrorClass, type ErrorClassification, ProviderError, SkyloomError } from './errors/index.js'
-export type { Clock } from './clock/clock.js'
-export {
-  OWNERSHIP_TAG_STACK,
-  OWNERSHIP_TAG_URN,
-  type Ownership,
-} from './model/ownership.js'
-export {
-  cheapestOffer,
-  HOURS_PER_MONTH,
-  SIZE_CLASSES,
-  type Size,
-  type SizeClass,
-  type SizeOffer,
-  type SizeRequirements,
-  sizeRequirements,
-} from './model/size.js'
-export { IMAGE_ALIASES, type ImageAlias, isImageAlias } from './model/image.js'
-export { isUnknown, UNKNOWN } from './model/unknown.js'
-export type { FirewallRule, InstanceState, Tags } from './model/kinds/index.js'
 export type {
-  FirewallOutputs,
-  InstanceGroupOutputs,
-  InstanceOutputs,
-  NetworkOutputs,
-  SubnetOutputs,
-  VolumeOutputs,
-} from './model/kinds/index.js'
-export { resource, type ResourceDeclaration, type ResourceOptions } from './model/resource.js'
-export { parseCidr, cidrContains, cidrOverlaps, type Ipv4Block } from './model/cidr.js'
+  FirewallSpec,
+  InstanceGroupSpec,
+  InstanceSpec,
+  NetworkSpec,
+  Resolved,
+  SubnetSpec,
+  VolumeSpec,
+} from './provider/specs.js'

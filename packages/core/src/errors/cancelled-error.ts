@@ -5,7 +5,8 @@ const SYMBOL = Symbol.for(MARKER)
 
 /** The operation was cancelled through its AbortSignal before it could finish. */
 export class CancelledError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
 
   constructor(message = 'The operation was cancelled.', options?: { cause?: unknown }) {
     super('SKYLOOM_CANCELLED', message, options)

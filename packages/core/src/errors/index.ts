@@ -1,6 +1,6 @@
 export { CancelledError } from './cancelled-error.js'
 export { CycleError } from './cycle-error.js'
-export { type LockHolder, LockError } from './lock-error.js'
+export { LockError, type LockHolder } from './lock-error.js'
 export { ProtectedResourceError } from './protected-resource-error.js'
 export {
   type ErrorClass,

@@ -15,7 +15,8 @@ export interface LockHolder {
 
 /** The stack is locked by another operation. */
 export class LockError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   /** The locked stack's name. */
   readonly stackName: string
   readonly holder: LockHolder | undefined

@@ -5,7 +5,8 @@ const SYMBOL = Symbol.for(MARKER)
 
 /** A change would delete or replace a resource marked `protect: true`. */
 export class ProtectedResourceError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   readonly urns: readonly string[]
 
   constructor(urns: readonly string[], action: string) {

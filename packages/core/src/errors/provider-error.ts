@@ -33,7 +33,8 @@ export interface ProviderErrorOptions extends ErrorClassification {
  * class; otherwise the engine builds one from the provider's `classifyError`.
  */
 export class ProviderError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   readonly provider: string
   readonly operation: string
   readonly urn: string | undefined
@@ -44,10 +45,15 @@ export class ProviderError extends SkyloomError {
   constructor(options: ProviderErrorOptions) {
     const where = options.urn ? ` on ${options.urn}` : ''
     const code = options.code ? ` [${options.code}]` : ''
-    const text = options.message ?? (options.cause instanceof Error ? options.cause.message : String(options.cause))
-    super('SKYLOOM_PROVIDER', `${options.provider} ${options.operation}${where} failed (${options.class})${code}: ${text}`, {
-      cause: options.cause,
-    })
+    const text =
+      options.message ?? (options.cause instanceof Error ? options.cause.message : String(options.cause))
+    super(
+      'SKYLOOM_PROVIDER',
+      `${options.provider} ${options.operation}${where} failed (${options.class})${code}: ${text}`,
+      {
+        cause: options.cause,
+      },
+    )
     this.name = 'ProviderError'
     this.provider = options.provider
     this.operation = options.operation
@@ -59,7 +65,11 @@ export class ProviderError extends SkyloomError {
 
   /** Whether the engine may retry the call that raised this error. */
   get retryable(): boolean {
-    return this.classification === 'throttled' || this.classification === 'transient' || this.classification === 'conflict'
+    return (
+      this.classification === 'throttled' ||
+      this.classification === 'transient' ||
+      this.classification === 'conflict'
+    )
   }
 
   static override isInstance(error: unknown): error is ProviderError {

@@ -7,7 +7,8 @@ const SYMBOL = Symbol.for(MARKER)
  * are installed side by side.
  */
 export class SkyloomError extends Error {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   /** Stable, machine-readable code such as `SKYLOOM_VALIDATION`. */
   readonly code: string
 

@@ -5,7 +5,8 @@ const SYMBOL = Symbol.for(MARKER)
 
 /** The plan was made against a state version that has since moved. */
 export class StalePlanError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   readonly planned: number
   readonly current: number
 

@@ -5,7 +5,8 @@ const SYMBOL = Symbol.for(MARKER)
 
 /** The state could not be read, written or trusted. `location` names the file or table. */
 export class StateError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   readonly location: string | undefined
 
   constructor(message: string, options?: { location?: string; cause?: unknown }) {

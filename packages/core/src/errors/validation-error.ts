@@ -15,7 +15,8 @@ export interface ValidationIssue {
 
 /** A stack (or a plan's input) failed validation. Carries every issue found, not only the first. */
 export class ValidationError extends SkyloomError {
-  private readonly [SYMBOL] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SYMBOL] = true
   readonly issues: readonly ValidationIssue[]
 
   constructor(issues: readonly ValidationIssue[], subject = 'stack', code = 'SKYLOOM_VALIDATION') {

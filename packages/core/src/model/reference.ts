@@ -6,7 +6,8 @@ const REF = Symbol.for('skyloom.ref')
  * shows it as "known after apply" until then.
  */
 export class OutputRef<T = unknown> {
-  private readonly [REF] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [REF] = true
   /** Phantom field carrying the value's type; never set at run time. */
   declare readonly __type?: T
 
@@ -56,8 +57,12 @@ export function collectRefs(value: unknown, path = ''): Array<{ path: string; re
     if (isOutputRef(node)) {
       found.push({ path: at, ref: node })
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, `${at}[${index}]`))
-    } else if (typeof node === 'object' && node !== null && Object.getPrototypeOf(node) === Object.prototype) {
+      for (let index = 0; index < node.length; index++) walk(node[index], `${at}[${index}]`)
+    } else if (
+      typeof node === 'object' &&
+      node !== null &&
+      Object.getPrototypeOf(node) === Object.prototype
+    ) {
       for (const [key, inner] of Object.entries(node)) walk(inner, at ? `${at}.${key}` : key)
     }
   }

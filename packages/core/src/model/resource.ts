@@ -1,8 +1,8 @@
 import type { ProviderV1 } from '../provider/contract.js'
 import type { Duration } from './duration.js'
-import type { InstanceGroupOutputs, InstanceGroupProps } from './kinds/instance-group.js'
-import type { InstanceOutputs, InstanceProps } from './kinds/instance.js'
 import type { FirewallOutputs, FirewallProps } from './kinds/firewall.js'
+import type { InstanceOutputs, InstanceProps } from './kinds/instance.js'
+import type { InstanceGroupOutputs, InstanceGroupProps } from './kinds/instance-group.js'
 import type { NetworkOutputs, NetworkProps } from './kinds/network.js'
 import type { SubnetOutputs, SubnetProps } from './kinds/subnet.js'
 import type { VolumeOutputs, VolumeProps } from './kinds/volume.js'
@@ -83,4 +83,6 @@ export const instance = declare<'instance', InstanceProps, InstanceOutputs>('ins
 /** A block storage volume, optionally attached to an instance. */
 export const volume = declare<'volume', VolumeProps, VolumeOutputs>('volume')
 /** A scaled group of identical instances. */
-export const instanceGroup = declare<'instance-group', InstanceGroupProps, InstanceGroupOutputs>('instance-group')
+export const instanceGroup = declare<'instance-group', InstanceGroupProps, InstanceGroupOutputs>(
+  'instance-group',
+)

@@ -8,7 +8,8 @@ const REDACTED = '(secret)'
  * Only `reveal()` gives the value back.
  */
 export class Secret<T = string> {
-  private readonly [SECRET] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [SECRET] = true
   readonly #value: T | undefined
   readonly #known: boolean
   /** Keyed fingerprint used to detect changes without the value; set on secrets read from state. */

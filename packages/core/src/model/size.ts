@@ -65,7 +65,9 @@ export function cheapestOffer(offers: readonly SizeOffer[], size: Size): SizeOff
 }
 
 function compareOffers(a: SizeOffer, b: SizeOffer): number {
-  return a.hourlyUsd - b.hourlyUsd || a.cpus - b.cpus || a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name)
+  return (
+    a.hourlyUsd - b.hourlyUsd || a.cpus - b.cpus || a.memoryGiB - b.memoryGiB || a.name.localeCompare(b.name)
+  )
 }
 
 /** Hours in the month used for monthly cost figures (730 = 8,760 / 12, the clouds' convention). */

@@ -32,7 +32,8 @@ export interface StackResource {
  * description; nothing touches a cloud until an engine applies a plan of it.
  */
 export class Stack {
-  private readonly [STACK] = true
+  /** @internal Brand checked by `isInstance` (works across duplicate installs). */
+  readonly [STACK] = true
   readonly name: string
   readonly provider: ProviderV1
   readonly tags: Readonly<Record<string, string>>

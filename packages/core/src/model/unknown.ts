@@ -7,7 +7,9 @@ export const UNKNOWN: Readonly<{ $unknown: true }> = Object.freeze({
 })
 
 export function isUnknown(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[UNKNOWN_MARK] === true
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[UNKNOWN_MARK] === true
+  )
 }
 
 /** True if `value` contains an unknown anywhere. */

@@ -58,7 +58,11 @@ export function getPath(value: unknown, path: string): unknown {
 }
 
 /** Returns a copy of `value` with `path` set (or removed when `next` is undefined). */
-export function withPath(value: Record<string, unknown>, path: string, next: unknown): Record<string, unknown> {
+export function withPath(
+  value: Record<string, unknown>,
+  path: string,
+  next: unknown,
+): Record<string, unknown> {
   const [head, ...rest] = path.split('.') as [string, ...string[]]
   const copy: Record<string, unknown> = { ...value }
   if (rest.length === 0) {

@@ -75,7 +75,13 @@ export async function diffResource(input: DiffInput): Promise<DiffOutcome> {
         ...(replace ? { reason: 'forces replacement (value known after apply)' } : {}),
       })
     } else if (!valuesEqual(before, after, input.salt)) {
-      fields.push({ path: key, old: before, new: after, replace, ...(replace ? { reason: 'forces replacement' } : {}) })
+      fields.push({
+        path: key,
+        old: before,
+        new: after,
+        replace,
+        ...(replace ? { reason: 'forces replacement' } : {}),
+      })
     }
   }
   return { fields, desired, deleteBeforeReplace: false }

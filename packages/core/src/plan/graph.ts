@@ -3,7 +3,10 @@
  * as a path whose last node repeats the first: `a -> b -> c -> a`. Iterative, so deep graphs
  * do not overflow the stack.
  */
-export function findCycle(nodes: Iterable<string>, edges: (node: string) => Iterable<string>): string[] | undefined {
+export function findCycle(
+  nodes: Iterable<string>,
+  edges: (node: string) => Iterable<string>,
+): string[] | undefined {
   const state = new Map<string, 1 | 2>() // 1 = on the current path, 2 = done
   for (const root of nodes) {
     if (state.has(root)) continue

@@ -5,7 +5,7 @@ import { isOutputRef } from '../model/reference.js'
 import { isPlainObject } from '../model/secret.js'
 import type { Stack } from '../model/stack.js'
 import { UNKNOWN } from '../model/unknown.js'
-import { normalizeProvider, type NormalizedProvider } from '../provider/normalize.js'
+import { type NormalizedProvider, normalizeProvider } from '../provider/normalize.js'
 import { emptyState, type ResourceState, type StackState } from '../state/types.js'
 import { diffResource } from './diff.js'
 import { findCycle } from './graph.js'
@@ -35,7 +35,11 @@ export interface PlanOptions {
  * `stack`. Pure: it calls providers only for `check` and `diff`, never the cloud. Throws a
  * ValidationError (or CycleError) listing every problem found.
  */
-export async function plan(stack: Stack, state: StackState | undefined, options: PlanOptions = {}): Promise<Plan> {
+export async function plan(
+  stack: Stack,
+  state: StackState | undefined,
+  options: PlanOptions = {},
+): Promise<Plan> {
   const mode = options.mode ?? 'update'
   const now = new Date((options.now ?? Date.now)()).toISOString()
   const current = state ?? emptyState(stack.name, 'unsalted', now)
@@ -210,14 +214,19 @@ class PlanBuilder {
       reasons.push(`moves from provider "${old.provider}" to "${resource.provider.key}"`)
     } else if (fields.some((field) => field.replace)) {
       action = 'replace'
-      for (const field of fields) if (field.replace) reasons.push(`${field.path} ${field.reason ?? 'forces replacement'}`)
+      for (const field of fields)
+        if (field.replace) reasons.push(`${field.path} ${field.reason ?? 'forces replacement'}`)
     } else if (fields.length > 0) {
       if (resource.handler.canUpdate) {
         action = 'update'
         reasons.push(`${fields.map((field) => field.path).join(', ')} changed`)
       } else {
         action = 'replace'
-        fields = fields.map((field) => ({ ...field, replace: true, reason: 'provider cannot update in place' }))
+        fields = fields.map((field) => ({
+          ...field,
+          replace: true,
+          reason: 'provider cannot update in place',
+        }))
         reasons.push(`provider "${resource.provider.key}" cannot update a ${resource.kind} in place`)
       }
     }
@@ -325,7 +334,9 @@ class PlanBuilder {
         name: old.name,
         provider: old.provider,
         action: forget ? 'forget' : 'delete',
-        reasons: [retain ? 'removed from the stack; retainOnDelete keeps it in the cloud' : 'removed from the stack'],
+        reasons: [
+          retain ? 'removed from the stack; retainOnDelete keeps it in the cloud' : 'removed from the stack',
+        ],
         fields: [],
         id: old.id,
         dependencies: old.dependencies,
@@ -367,7 +378,8 @@ class PlanBuilder {
       extra: Partial<PlanStep> = {},
     ): void => {
       const handler = this.providers.get(provider)?.kinds.get(kind)
-      const traitsOf = operation === 'forget' || operation === 'record' ? undefined : handler?.traits(operation)
+      const traitsOf =
+        operation === 'forget' || operation === 'record' ? undefined : handler?.traits(operation)
       steps.set(id, {
         step: { id, urn, operation, dependsOn: [], expectedMs: traitsOf?.expectedMs ?? 0, ...extra },
         dependsOn: new Set(),
@@ -508,10 +520,14 @@ function needsRecord(old: ResourceState, change: ResourceChange): boolean {
 }
 
 /** Puts references back where the desired props had them (ignoreChanges may have replaced values). */
-function restoreRefs(resolved: Record<string, unknown>, original: Record<string, unknown>): Record<string, unknown> {
+function restoreRefs(
+  resolved: Record<string, unknown>,
+  original: Record<string, unknown>,
+): Record<string, unknown> {
   const walk = (value: unknown, source: unknown): unknown => {
     if (isOutputRef(source)) return source
-    if (Array.isArray(value) && Array.isArray(source)) return value.map((item, index) => walk(item, source[index]))
+    if (Array.isArray(value) && Array.isArray(source))
+      return value.map((item, index) => walk(item, source[index]))
     if (isPlainObject(value) && isPlainObject(source)) {
       const out: Record<string, unknown> = {}
       for (const [key, inner] of Object.entries(value)) out[key] = walk(inner, source[key])

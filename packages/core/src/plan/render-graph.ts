@@ -34,7 +34,9 @@ export function renderPlanDot(plan: Plan): string {
   }
   const lines = [`digraph "${plan.stack}" {`, '  rankdir=LR;', '  node [shape=box, style=rounded];']
   for (const step of plan.steps) {
-    lines.push(`  "${step.id}" [label="${label(step).replaceAll('"', "'")}", color="${colors[step.operation]}"];`)
+    lines.push(
+      `  "${step.id}" [label="${label(step).replaceAll('"', "'")}", color="${colors[step.operation]}"];`,
+    )
   }
   for (const step of plan.steps) {
     for (const dependency of step.dependsOn) lines.push(`  "${dependency}" -> "${step.id}";`)

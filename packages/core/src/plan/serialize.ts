@@ -17,11 +17,25 @@ export function parsePlanJson(json: string): Plan {
   try {
     data = JSON.parse(json)
   } catch (error) {
-    throw new ValidationError([{ path: 'plan', rule: 'plan-json', message: `not valid JSON: ${(error as Error).message}` }], 'plan')
-  }
-  if (!isPlainObject(data) || data.formatVersion !== 1 || !Array.isArray(data.changes) || !Array.isArray(data.steps)) {
     throw new ValidationError(
-      [{ path: 'plan', rule: 'plan-format', message: 'not a Skyloom plan (formatVersion 1 with changes and steps)' }],
+      [{ path: 'plan', rule: 'plan-json', message: `not valid JSON: ${(error as Error).message}` }],
+      'plan',
+    )
+  }
+  if (
+    !isPlainObject(data) ||
+    data.formatVersion !== 1 ||
+    !Array.isArray(data.changes) ||
+    !Array.isArray(data.steps)
+  ) {
+    throw new ValidationError(
+      [
+        {
+          path: 'plan',
+          rule: 'plan-format',
+          message: 'not a Skyloom plan (formatVersion 1 with changes and steps)',
+        },
+      ],
       'plan',
     )
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { ValidationIssue } from '../errors/validation-error.js'
-import { type Ipv4Block, cidrContains, cidrOverlaps, parseCidr } from '../model/cidr.js'
+import { cidrContains, cidrOverlaps, type Ipv4Block, parseCidr } from '../model/cidr.js'
 import { parseDuration } from '../model/duration.js'
 import { isNeutralKind, NEUTRAL_KINDS } from '../model/kinds/index.js'
 import { collectRefs, type OutputRef } from '../model/reference.js'
@@ -118,7 +118,11 @@ function validateResource(
   const { urn, kind, name } = resource
   let ok = true
   if (!KIND_PATTERN.test(kind)) {
-    problem(urn, 'kind', `kind "${kind}" is invalid: use lowercase words such as "instance" or "aws:launch-template"`)
+    problem(
+      urn,
+      'kind',
+      `kind "${kind}" is invalid: use lowercase words such as "instance" or "aws:launch-template"`,
+    )
     ok = false
   }
   if (!NAME_PATTERN.test(name)) {
@@ -150,7 +154,10 @@ function validateResource(
     const parsed = schema.safeParse(props)
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const keys = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path
+        const keys =
+          issue.code === 'unrecognized_keys' && issue.keys.length === 1
+            ? [...issue.path, issue.keys[0]!]
+            : issue.path
         problem(`${urn}.props${formatZodPath(keys)}`, 'props', describeZodIssue(issue, props))
       }
       ok = false
@@ -169,7 +176,10 @@ function validateResource(
     const target = declared.get(ref.urn)
     if (!target) {
       const parsedTarget = parseUrn(ref.urn)
-      const elsewhere = parsedTarget && parsedTarget.stack !== stack.name ? ` (it belongs to stack "${parsedTarget.stack}")` : ''
+      const elsewhere =
+        parsedTarget && parsedTarget.stack !== stack.name
+          ? ` (it belongs to stack "${parsedTarget.stack}")`
+          : ''
       problem(
         where,
         'unknown-reference',
@@ -208,7 +218,9 @@ function validateResource(
 
   const options = plannedOptions(urn, resource, problem)
   const warnings: string[] = []
-  const providerOptions = handler ? checkProviderOptions(urn, props, provider, handler, problem, warnings) : undefined
+  const providerOptions = handler
+    ? checkProviderOptions(urn, props, provider, handler, problem, warnings)
+    : undefined
   if (!ok || !handler || !options) return undefined
   return {
     urn,
@@ -302,7 +314,11 @@ function checkProviderOptions(
 }
 
 /** Subnets inside their network, and no two subnets of one network overlapping. */
-function checkNetworks(resources: readonly ValidResource[], byUrn: ReadonlyMap<string, ValidResource>, problem: Problem): void {
+function checkNetworks(
+  resources: readonly ValidResource[],
+  byUrn: ReadonlyMap<string, ValidResource>,
+  problem: Problem,
+): void {
   const subnetsByNetwork = new Map<string, Array<{ urn: string; block: Ipv4Block }>>()
   for (const resource of resources) {
     if (resource.kind !== 'subnet') continue
@@ -341,12 +357,20 @@ function checkNetworks(resources: readonly ValidResource[], byUrn: ReadonlyMap<s
 }
 
 /** A volume attached to an instance must be in the instance's zone, when both are given. */
-function checkVolumeZones(resources: readonly ValidResource[], byUrn: ReadonlyMap<string, ValidResource>, problem: Problem): void {
+function checkVolumeZones(
+  resources: readonly ValidResource[],
+  byUrn: ReadonlyMap<string, ValidResource>,
+  problem: Problem,
+): void {
   for (const resource of resources) {
     if (resource.kind !== 'volume' || resource.props.zone === undefined) continue
     const target = resource.refs.find((entry) => entry.path === 'attachTo')?.ref
     const instance = target ? byUrn.get(target.urn) : undefined
-    if (instance?.kind === 'instance' && instance.props.zone !== undefined && instance.props.zone !== resource.props.zone) {
+    if (
+      instance?.kind === 'instance' &&
+      instance.props.zone !== undefined &&
+      instance.props.zone !== resource.props.zone
+    ) {
       problem(
         `${resource.urn}.props.zone`,
         'zone-mismatch',
@@ -363,26 +387,32 @@ async function runProviderChecks(
   warnings: PlanWarning[],
 ): Promise<void> {
   await Promise.all(
-    resources.filter((resource) => resource.handler.raw.check !== undefined).map(async (resource) => {
-      let found: CheckIssue[]
-      try {
-        found = await resource.handler.check(resource.props, {
-          urn: resource.urn,
-          stack: stack.name,
-          kind: resource.kind,
-          name: resource.name,
-          providerOptions: resource.providerOptions,
-        })
-      } catch (error) {
-        problem(resource.urn, 'provider-check', `provider "${resource.provider.key}" check failed: ${(error as Error).message}`)
-        return
-      }
-      for (const issue of found) {
-        const path = `${resource.urn}.props${issue.path ? `.${issue.path}` : ''}`
-        if (issue.severity === 'warning') warnings.push({ path, message: issue.message })
-        else problem(path, 'provider-check', issue.message)
-      }
-    }),
+    resources
+      .filter((resource) => resource.handler.raw.check !== undefined)
+      .map(async (resource) => {
+        let found: CheckIssue[]
+        try {
+          found = await resource.handler.check(resource.props, {
+            urn: resource.urn,
+            stack: stack.name,
+            kind: resource.kind,
+            name: resource.name,
+            providerOptions: resource.providerOptions,
+          })
+        } catch (error) {
+          problem(
+            resource.urn,
+            'provider-check',
+            `provider "${resource.provider.key}" check failed: ${(error as Error).message}`,
+          )
+          return
+        }
+        for (const issue of found) {
+          const path = `${resource.urn}.props${issue.path ? `.${issue.path}` : ''}`
+          if (issue.severity === 'warning') warnings.push({ path, message: issue.message })
+          else problem(path, 'provider-check', issue.message)
+        }
+      }),
   )
 }
 
@@ -396,8 +426,13 @@ function describeZodIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: check the spelling, or move provider-specific settings under providerOptions`
   }
-  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(input, issue.path) === undefined) {
-    return issue.code === 'invalid_type' ? `required field is missing (expected ${issue.expected})` : 'required field is missing'
+  if (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_union') &&
+    valueAt(input, issue.path) === undefined
+  ) {
+    return issue.code === 'invalid_type'
+      ? `required field is missing (expected ${issue.expected})`
+      : 'required field is missing'
   }
   return issue.message
 }

@@ -25,8 +25,11 @@ export function defaultClassify(error: unknown): ErrorClassification {
   }
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) return { class: 'transient', code }
-  const causeCode = ((error as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined)?.code
-  if (typeof causeCode === 'string' && TRANSIENT_NETWORK_CODES.has(causeCode)) return { class: 'transient', code: causeCode }
+  const causeCode = (
+    (error as { cause?: { code?: unknown } } | null)?.cause as { code?: unknown } | undefined
+  )?.code
+  if (typeof causeCode === 'string' && TRANSIENT_NETWORK_CODES.has(causeCode))
+    return { class: 'transient', code: causeCode }
   return { class: 'fatal' }
 }
 

@@ -100,7 +100,11 @@ export interface ResourceHandlerV1<P = Record<string, unknown>, O = Record<strin
    * Field-level diff. Default: compare props field by field; a field in `replaceOn` (the kind's
    * or the handler's) forces replacement. Secrets arrive as fingerprints, so compare with ===.
    */
-  diff?(current: { readonly props: P; readonly outputs: O }, desired: P, ctx: CheckContext): DiffResult | Promise<DiffResult>
+  diff?(
+    current: { readonly props: P; readonly outputs: O },
+    desired: P,
+    ctx: CheckContext,
+  ): DiffResult | Promise<DiffResult>
   /** Creates the resource. Must honour `ctx.idempotencyKey` and tag it with `ctx.ownership`. */
   create(props: P, ctx: MutationContext): Promise<CreateResult<O>>
   /** Reads one resource; `undefined` when it no longer exists. Default: `readMany` of one id. */
@@ -110,7 +114,11 @@ export interface ResourceHandlerV1<P = Record<string, unknown>, O = Record<strin
   /** Updates in place. Default when absent: every change replaces. */
   update?(id: string, change: UpdateRequest<P, O>, ctx: MutationContext): Promise<CreateResult<O>>
   /** Deletes. A `not-found` error counts as success. Default when absent: forget it (with a warning). */
-  delete?(id: string, current: { readonly props: P; readonly outputs: O }, ctx: MutationContext): Promise<void>
+  delete?(
+    id: string,
+    current: { readonly props: P; readonly outputs: O },
+    ctx: MutationContext,
+  ): Promise<void>
   /** Finds resources by idempotency key or ownership tags: crash recovery and adoption use it. */
   find?(query: FindQuery, ctx: OperationContext): Promise<readonly FoundResource<P, O>[]>
   /** Lists resources, optionally filtered by tags: the unified imperative API uses it. */

@@ -38,13 +38,28 @@ export interface NormalizedHandler {
   readonly canFind: boolean
   check(props: Props, ctx: CheckContext): Promise<CheckIssue[]>
   /** Undefined when the handler has no diff: the planner's default diff applies. */
-  readonly diff: ((current: { props: Props; outputs: Outputs }, desired: Props, ctx: CheckContext) => Promise<DiffResult>) | undefined
+  readonly diff:
+    | ((
+        current: { props: Props; outputs: Outputs },
+        desired: Props,
+        ctx: CheckContext,
+      ) => Promise<DiffResult>)
+    | undefined
   create(props: Props, ctx: MutationContext): Promise<CreateResult<Outputs>>
-  readMany(ids: readonly string[], ctx: OperationContext): Promise<ReadonlyMap<string, ReadResult<Props, Outputs>>>
-  update(id: string, change: UpdateRequest<Props, Outputs>, ctx: MutationContext): Promise<CreateResult<Outputs>>
+  readMany(
+    ids: readonly string[],
+    ctx: OperationContext,
+  ): Promise<ReadonlyMap<string, ReadResult<Props, Outputs>>>
+  update(
+    id: string,
+    change: UpdateRequest<Props, Outputs>,
+    ctx: MutationContext,
+  ): Promise<CreateResult<Outputs>>
   delete(id: string, current: { props: Props; outputs: Outputs }, ctx: MutationContext): Promise<void>
   find(query: FindQuery, ctx: OperationContext): Promise<readonly FoundResource<Props, Outputs>[]>
-  readonly list: ((filter: ListFilter, ctx: OperationContext) => AsyncIterable<FoundResource<Props, Outputs>>) | undefined
+  readonly list:
+    | ((filter: ListFilter, ctx: OperationContext) => AsyncIterable<FoundResource<Props, Outputs>>)
+    | undefined
   readonly actions: Readonly<Record<string, ActionHandlerV1<Outputs>>>
   traits(operation: OperationName): { scope: string; expectedMs: number }
 }
@@ -63,7 +78,13 @@ export interface NormalizedProvider {
 /** When a provider declares no limits: no rate limit, a modest concurrency cap. */
 export const DEFAULT_SCOPE = 'api'
 const DEFAULT_LIMITS: ProviderLimitsV1 = {
-  scopes: { [DEFAULT_SCOPE]: { capacity: Number.POSITIVE_INFINITY, refillPerSecond: Number.POSITIVE_INFINITY, concurrency: 32 } },
+  scopes: {
+    [DEFAULT_SCOPE]: {
+      capacity: Number.POSITIVE_INFINITY,
+      refillPerSecond: Number.POSITIVE_INFINITY,
+      concurrency: 32,
+    },
+  },
 }
 const DEFAULT_EXPECTED_MS: Record<OperationName, number> = {
   create: 5_000,

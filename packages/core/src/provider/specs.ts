@@ -11,15 +11,16 @@ import type { OutputRef } from '../model/reference.js'
 import type { Secret } from '../model/secret.js'
 
 /** Props as a provider receives them: references replaced by values, secrets revealed. */
-export type Resolved<T> = T extends OutputRef<infer U>
-  ? U
-  : T extends Secret<infer U>
+export type Resolved<T> =
+  T extends OutputRef<infer U>
     ? U
-    : T extends readonly (infer E)[]
-      ? Resolved<E>[]
-      : T extends object
-        ? { [K in keyof T]: Resolved<T[K]> }
-        : T
+    : T extends Secret<infer U>
+      ? U
+      : T extends readonly (infer E)[]
+        ? Resolved<E>[]
+        : T extends object
+          ? { [K in keyof T]: Resolved<T[K]> }
+          : T
 
 /** What a provider's `network` handler receives. */
 export type NetworkSpec = Resolved<z.output<typeof networkSchema>>

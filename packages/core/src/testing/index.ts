@@ -1,3 +1,6 @@
+export { silentLogger, type TestContextOptions, testContext } from './context.js'
+export { ManualClock } from '../clock/manual-clock.js'
+export { VirtualClock } from '../clock/virtual-clock.js'
 export { MockCloud, type MockCloudResource } from './mock-cloud.js'
 export {
   createMockProvider,
@@ -5,5 +8,3 @@ export {
   type MockProvider,
   type MockProviderOptions,
 } from './mock-provider.js'
-export { ManualClock } from '../clock/manual-clock.js'
-export { VirtualClock } from '../clock/virtual-clock.js'

@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors/provider-error.js'
 import { OWNERSHIP_TAG_STACK, OWNERSHIP_TAG_URN } from '../model/ownership.js'
-import { sizeRequirements, type Size } from '../model/size.js'
+import { type Size, sizeRequirements } from '../model/size.js'
 import type {
   FoundResource,
   MutationContext,
@@ -86,7 +86,10 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     return {
       id: resource.id,
       props: { ...resource.props, tags: userTags(resource.tags) },
-      outputs: { ...resource.outputs, ...(resource.kind === 'instance' && pending ? { state: 'pending' } : {}) },
+      outputs: {
+        ...resource.outputs,
+        ...(resource.kind === 'instance' && pending ? { state: 'pending' } : {}),
+      },
       status: pending ? 'pending' : 'ready',
     }
   }
@@ -147,7 +150,10 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       if (!resource) throw notFound(id, 'update')
       resource.props = stripTags(change.desired)
       resource.tags = { ...asTags(change.desired.tags), ...ctx.ownership.tags }
-      resource.outputs = { ...outputsFor(kind, id, change.desired, cloud), ...pick(resource.outputs, ['privateAddress']) }
+      resource.outputs = {
+        ...outputsFor(kind, id, change.desired, cloud),
+        ...pick(resource.outputs, ['privateAddress']),
+      }
       cloud.put(resource)
       return { id, outputs: resource.outputs }
     },
@@ -164,7 +170,9 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       await pause(ctx)
       return cloud
         .all()
-        .filter((resource) => resource.kind === kind && resource.tags[OWNERSHIP_TAG_URN] === query.ownership.urn)
+        .filter(
+          (resource) => resource.kind === kind && resource.tags[OWNERSHIP_TAG_URN] === query.ownership.urn,
+        )
         .map((resource) => toFound(resource, ctx))
     },
     async *list(filter, ctx) {
@@ -172,7 +180,8 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       for (const resource of cloud.all()) {
         if (resource.kind !== kind) continue
         if (filter.stack && resource.tags[OWNERSHIP_TAG_STACK] !== filter.stack) continue
-        if (filter.tags && Object.entries(filter.tags).some(([key, value]) => resource.tags[key] !== value)) continue
+        if (filter.tags && Object.entries(filter.tags).some(([key, value]) => resource.tags[key] !== value))
+          continue
         yield toFound(resource, ctx)
       }
     },
@@ -209,7 +218,13 @@ function instanceActions(
     cloud.refresh()
     await pause(ctx)
     const resource = cloud.get(id)
-    if (!resource) throw new ProviderError({ provider: 'mock', operation: 'action', class: 'not-found', message: `no instance ${id}` })
+    if (!resource)
+      throw new ProviderError({
+        provider: 'mock',
+        operation: 'action',
+        class: 'not-found',
+        message: `no instance ${id}`,
+      })
     resource.outputs = { ...resource.outputs, state }
     cloud.put(resource)
     return { state }
@@ -238,7 +253,11 @@ function outputsFor(kind: string, id: string, props: Props, cloud: MockCloud): O
       return { id, zone: props.zone ?? 'mock-1a', ...(props.attachTo ? { attachedTo: props.attachTo } : {}) }
     case 'instance-group': {
       const desired = Number(props.desired ?? props.min ?? 0)
-      return { id, desired, instances: Array.from({ length: desired }, (_, index) => `${id}-member-${index}`) }
+      return {
+        id,
+        desired,
+        instances: Array.from({ length: desired }, (_, index) => `${id}-member-${index}`),
+      }
     }
     default:
       void cloud

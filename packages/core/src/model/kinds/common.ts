@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parseCidr } from '../cidr.js'
 import { RESERVED_TAG_PREFIX } from '../ownership.js'
-import { type OutputRef, isOutputRef } from '../reference.js'
+import { isOutputRef, type OutputRef } from '../reference.js'
 import { isSecret, type Secret, secret } from '../secret.js'
 
 /** A field that accepts either a value or a reference to another resource's output. */
@@ -17,7 +17,10 @@ export function input<T extends z.ZodType>(schema: T) {
 /** A field that is always treated as secret: plain strings are wrapped with `secret()`. */
 export function secretInput<T extends z.ZodType>(schema: T) {
   return z
-    .union([schema, z.custom<Secret<z.output<T>>>(isSecret, { message: 'expected a value or secret(value)' })])
+    .union([
+      schema,
+      z.custom<Secret<z.output<T>>>(isSecret, { message: 'expected a value or secret(value)' }),
+    ])
     .transform((value) => (isSecret(value) ? value : secret(value)) as Secret<z.output<T>>)
 }
 

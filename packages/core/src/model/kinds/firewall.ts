@@ -22,57 +22,81 @@ export interface FirewallRule {
   readonly description?: string
 }
 
-function ruleSchema(direction: 'ingress' | 'egress') {
-  const peer = direction === 'ingress' ? 'from' : 'to'
-  return z
-    .strictObject({
-      protocol: z.enum(['tcp', 'udp', 'icmp', 'all']).default('tcp'),
-      /** A port, `[from, to]`, `"from-to"` or `'all'`. Required for tcp and udp. */
-      ports: portsSchema.optional(),
-      /** Ingress: source CIDRs. */
-      from: direction === 'ingress' ? cidrListSchema : z.never().optional(),
-      /** Egress: destination CIDRs. */
-      to: direction === 'egress' ? cidrListSchema : z.never().optional(),
-      description: z.string().max(255).optional(),
-    })
-    .transform((rule, ctx): FirewallRule => {
-      const raw = rule[peer] as string | string[]
-      const cidrs = (Array.isArray(raw) ? raw : [raw]).slice().sort()
-      cidrs.forEach((cidr, index) => {
-        const parsed = parseCidr(cidr)
-        if (!parsed.ok) ctx.addIssue({ code: 'custom', path: [peer, index], message: parsed.error })
-      })
-      let ports: FirewallRule['ports'] = 'all'
-      if (rule.protocol === 'tcp' || rule.protocol === 'udp') {
-        if (rule.ports === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['ports'],
-            message: `a ${rule.protocol} rule needs ports: 443, [8000, 8100], "8000-8100" or 'all'`,
-          })
-        } else if (rule.ports !== 'all') {
-          const [from, to] =
-            typeof rule.ports === 'number'
-              ? [rule.ports, rule.ports]
-              : typeof rule.ports === 'string'
-                ? (rule.ports.split('-').map(Number) as [number, number])
-                : rule.ports
-          if (from > to || to > 65535 || from < 1) {
-            ctx.addIssue({ code: 'custom', path: ['ports'], message: `port range ${from}-${to} is not within 1-65535 in order` })
-          }
-          ports = { from, to }
-        }
-      } else if (rule.ports !== undefined && rule.ports !== 'all') {
-        ctx.addIssue({ code: 'custom', path: ['ports'], message: `${rule.protocol} rules take no ports` })
-      }
-      return {
-        protocol: rule.protocol,
-        ports,
-        cidrs,
-        ...(rule.description === undefined ? {} : { description: rule.description }),
-      }
-    })
+const ruleFields = {
+  protocol: z.enum(['tcp', 'udp', 'icmp', 'all']).default('tcp'),
+  /** A port, `[from, to]`, `"from-to"` or `'all'`. Required for tcp and udp. */
+  ports: portsSchema.optional(),
+  description: z.string().max(255).optional(),
 }
+
+type RawRule = {
+  protocol: FirewallRule['protocol']
+  ports?: z.output<typeof portsSchema>
+  description?: string
+}
+
+/** Normalizes a rule: peers sorted, ports as an inclusive range, checks that need the protocol. */
+function normalizeRule(
+  rule: RawRule,
+  peer: 'from' | 'to',
+  raw: string | string[],
+  ctx: z.RefinementCtx,
+): FirewallRule {
+  const cidrs = (Array.isArray(raw) ? raw : [raw]).slice().sort()
+  for (const [index, cidr] of cidrs.entries()) {
+    const parsed = parseCidr(cidr)
+    if (!parsed.ok)
+      ctx.addIssue({
+        code: 'custom',
+        path: Array.isArray(raw) ? [peer, raw.indexOf(cidr)] : [peer],
+        message: parsed.error,
+      })
+    void index
+  }
+  let ports: FirewallRule['ports'] = 'all'
+  if (rule.protocol === 'tcp' || rule.protocol === 'udp') {
+    if (rule.ports === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ports'],
+        message: `a ${rule.protocol} rule needs ports: 443, [8000, 8100], "8000-8100" or 'all'`,
+      })
+    } else if (rule.ports !== 'all') {
+      const [from, to] =
+        typeof rule.ports === 'number'
+          ? [rule.ports, rule.ports]
+          : typeof rule.ports === 'string'
+            ? (rule.ports.split('-').map(Number) as [number, number])
+            : rule.ports
+      if (from > to || to > 65535 || from < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ports'],
+          message: `port range ${from}-${to} is not within 1-65535 in order`,
+        })
+      }
+      ports = { from, to }
+    }
+  } else if (rule.ports !== undefined && rule.ports !== 'all') {
+    ctx.addIssue({ code: 'custom', path: ['ports'], message: `${rule.protocol} rules take no ports` })
+  }
+  return {
+    protocol: rule.protocol,
+    ports,
+    cidrs,
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+  }
+}
+
+/** An ingress rule: traffic `from` these CIDRs to these ports. */
+const ingressRuleSchema = z
+  .strictObject({ ...ruleFields, from: cidrListSchema })
+  .transform((rule, ctx) => normalizeRule(rule, 'from', rule.from, ctx))
+
+/** An egress rule: traffic `to` these CIDRs on these ports. */
+const egressRuleSchema = z
+  .strictObject({ ...ruleFields, to: cidrListSchema })
+  .transform((rule, ctx) => normalizeRule(rule, 'to', rule.to, ctx))
 
 const byCanonicalForm = (a: FirewallRule, b: FirewallRule): number =>
   JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0
@@ -85,12 +109,12 @@ const byCanonicalForm = (a: FirewallRule, b: FirewallRule): number =>
 export const firewallSchema = z.strictObject({
   network: input(z.string().min(1)),
   ingress: z
-    .array(ruleSchema('ingress'))
+    .array(ingressRuleSchema)
     .default([])
     .transform((rules) => rules.slice().sort(byCanonicalForm)),
   /** Omitted: the cloud's default (all outbound allowed). Given: exactly these rules. */
   egress: z
-    .array(ruleSchema('egress'))
+    .array(egressRuleSchema)
     .optional()
     .transform((rules) => rules?.slice().sort(byCanonicalForm)),
   tags: tagsSchema,

@@ -32,7 +32,12 @@ export const NEUTRAL_KINDS = {
     outputs: ['id', 'privateAddress', 'publicAddress', 'zone', 'state', 'machineType'],
     replaceOn: ['image', 'subnet', 'zone', 'userData', 'diskGiB', 'publicIp'],
   },
-  volume: { kind: 'volume', schema: volumeSchema, outputs: ['id', 'zone', 'attachedTo'], replaceOn: ['zone'] },
+  volume: {
+    kind: 'volume',
+    schema: volumeSchema,
+    outputs: ['id', 'zone', 'attachedTo'],
+    replaceOn: ['zone'],
+  },
   'instance-group': {
     kind: 'instance-group',
     schema: instanceGroupSchema,
@@ -47,10 +52,10 @@ export function isNeutralKind(kind: string): kind is NeutralKind {
   return Object.hasOwn(NEUTRAL_KINDS, kind)
 }
 
+export { cidrSchema, input, providerOptionsSchema, secretInput, type Tags, tagsSchema } from './common.js'
 export { type FirewallOutputs, type FirewallProps, type FirewallRule, firewallSchema } from './firewall.js'
 export { type InstanceOutputs, type InstanceProps, type InstanceState, instanceSchema } from './instance.js'
 export { type InstanceGroupOutputs, type InstanceGroupProps, instanceGroupSchema } from './instance-group.js'
 export { type NetworkOutputs, type NetworkProps, networkSchema } from './network.js'
 export { type SubnetOutputs, type SubnetProps, subnetSchema } from './subnet.js'
 export { type VolumeOutputs, type VolumeProps, volumeSchema } from './volume.js'
-export { cidrSchema, input, providerOptionsSchema, secretInput, type Tags, tagsSchema } from './common.js'

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { sizeSchema } from '../size.js'
 import { input, providerOptionsSchema, secretInput, tagsSchema } from './common.js'
 
-const surgeSchema = z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, 'a percentage is written "25%"')])
+const surgeSchema = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d{1,3}%$/, 'a percentage is written "25%"'),
+])
 
 /**
  * A group of identical instances scaled between min and max: launch template + Auto Scaling
@@ -31,7 +34,11 @@ export const instanceGroupSchema = z
   })
   .superRefine((group, ctx) => {
     if (group.min > group.max) {
-      ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${group.min}) is above max (${group.max})` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min'],
+        message: `min (${group.min}) is above max (${group.max})`,
+      })
     }
     if (group.desired !== undefined && (group.desired < group.min || group.desired > group.max)) {
       ctx.addIssue({
