@@ -31,14 +31,23 @@ function buildStack(total: number) {
   let net = 0
   while (count < total) {
     const network_ = stack.add(network(`net-${net}`, { cidr: `10.${net}.0.0/16` }))
-    const fw = stack.add(firewall(`fw-${net}`, { network: network_.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }))
+    const fw = stack.add(
+      firewall(`fw-${net}`, { network: network_.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }),
+    )
     count += 2
     for (let s = 0; s < 100 && count < total; s++) {
-      const sub = stack.add(subnet(`sub-${net}-${s}`, { network: network_.out.id, cidr: `10.${net}.${s}.0/24` }))
+      const sub = stack.add(
+        subnet(`sub-${net}-${s}`, { network: network_.out.id, cidr: `10.${net}.${s}.0/24` }),
+      )
       count++
       for (let i = 0; i < 4 && count < total; i++) {
         const vm = stack.add(
-          instance(`vm-${net}-${s}-${i}`, { size: 'small', image: 'ubuntu-24.04', subnet: sub.out.id, firewalls: [fw.out.id] }),
+          instance(`vm-${net}-${s}-${i}`, {
+            size: 'small',
+            image: 'ubuntu-24.04',
+            subnet: sub.out.id,
+            firewalls: [fw.out.id],
+          }),
         )
         count++
         if (count < total) {
@@ -120,16 +129,22 @@ if (childArg !== -1) {
 } else {
   const run = (size: number, mode: string): Partial<Sample> =>
     JSON.parse(
-      execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', String(size), mode], {
-        encoding: 'utf8',
-      }),
+      execFileSync(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), '--child', String(size), mode],
+        {
+          encoding: 'utf8',
+        },
+      ),
     )
   const samples: Sample[] = []
   for (const size of [1_000, 10_000]) samples.push({ ...run(size, 'plan'), ...run(size, 'replan') } as Sample)
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ benchmark: 'plan', samples }))
   } else {
-    console.log('Planning benchmark (fresh process per measurement; target: 10,000 in < 500 ms and < 150 MB peak RSS)')
+    console.log(
+      'Planning benchmark (fresh process per measurement; target: 10,000 in < 500 ms and < 150 MB peak RSS)',
+    )
     console.table(
       samples.map((sample) => ({
         resources: sample.resources,

@@ -1,11 +1,11 @@
 import {
   createStack,
+  isOutputRef,
+  isSecret,
   type Plan,
   type ProviderV1,
   type ResourceState,
   type StackState,
-  isOutputRef,
-  isSecret,
 } from '../src/index.js'
 import { createMockProvider } from '../src/testing.js'
 
@@ -34,7 +34,10 @@ export function stateFromPlan(plan: Plan, previous?: StackState): StackState {
       delete resources[change.urn]
       continue
     }
-    const id = change.action === 'create' || change.action === 'replace' ? `id:${change.urn}:${plan.stateVersion}` : change.id!
+    const id =
+      change.action === 'create' || change.action === 'replace'
+        ? `id:${change.urn}:${plan.stateVersion}`
+        : change.id!
     const props = resolve(change.props ?? resources[change.urn]?.props ?? {}) as Record<string, unknown>
     resources[change.urn] = {
       urn: change.urn,

@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest'
 import {
   CancelledError,
   CycleError,
+  isSecret,
   LockError,
   ProviderError,
+  parseUrn,
   SkyloomError,
   StalePlanError,
   StateError,
-  ValidationError,
-  isSecret,
   secret,
-  parseUrn,
   urnOf,
+  ValidationError,
 } from '../src/index.js'
 import { cidrContains, cidrOverlaps, parseCidr } from '../src/model/cidr.js'
 import { parseDuration } from '../src/model/duration.js'
@@ -21,10 +21,19 @@ import { cheapestOffer } from '../src/model/size.js'
 describe('cidr', () => {
   it('parses blocks and refuses bad ones with a reason', () => {
     expect(parseCidr('10.0.0.0/16')).toMatchObject({ ok: true, block: { prefix: 16 } })
-    expect(parseCidr('10.0.0.0')).toMatchObject({ ok: false, error: expect.stringContaining('not an IPv4 CIDR') })
-    expect(parseCidr('10.0.300.0/24')).toMatchObject({ ok: false, error: expect.stringContaining('above 255') })
+    expect(parseCidr('10.0.0.0')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not an IPv4 CIDR'),
+    })
+    expect(parseCidr('10.0.300.0/24')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('above 255'),
+    })
     expect(parseCidr('10.0.0.0/33')).toMatchObject({ ok: false, error: expect.stringContaining('above /32') })
-    expect(parseCidr('10.0.1.7/24')).toMatchObject({ ok: false, error: expect.stringContaining('did you mean 10.0.1.0/24') })
+    expect(parseCidr('10.0.1.7/24')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('did you mean 10.0.1.0/24'),
+    })
   })
 
   it('answers containment and overlap', () => {
@@ -54,7 +63,11 @@ describe('durations', () => {
 
 describe('urns', () => {
   it('round-trips', () => {
-    expect(parseUrn(urnOf('web', 'aws:launch-template', 'lt'))).toEqual({ stack: 'web', kind: 'aws:launch-template', name: 'lt' })
+    expect(parseUrn(urnOf('web', 'aws:launch-template', 'lt'))).toEqual({
+      stack: 'web',
+      kind: 'aws:launch-template',
+      name: 'lt',
+    })
     expect(parseUrn('web/instance')).toBeUndefined()
   })
 })
@@ -105,7 +118,10 @@ describe('errors', () => {
     expect(ValidationError.isInstance(errors[1]![0])).toBe(true)
     expect(CycleError.isInstance(errors[0]![0])).toBe(false)
     // A structurally identical object from "another copy" of the package is recognised.
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('skyloom.error')]: true, [Symbol.for('skyloom.error.lock')]: true })
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('skyloom.error')]: true,
+      [Symbol.for('skyloom.error.lock')]: true,
+    })
     expect(LockError.isInstance(foreign)).toBe(true)
     expect(StateError.isInstance(foreign)).toBe(false)
   })
@@ -121,7 +137,9 @@ describe('errors', () => {
       message: 'slow down',
       retryAfterMs: 2000,
     })
-    expect(provider.message).toBe('aws create on web/instance/a failed (throttled) [RequestLimitExceeded]: slow down')
+    expect(provider.message).toBe(
+      'aws create on web/instance/a failed (throttled) [RequestLimitExceeded]: slow down',
+    )
     expect(provider.retryable).toBe(true)
   })
 })

@@ -24,7 +24,11 @@ interface Shape {
 }
 
 const shapeArb: fc.Arbitrary<Shape> = fc
-  .record({ networks: fc.integer({ min: 1, max: 4 }), subnetCount: fc.integer({ min: 1, max: 8 }), instanceCount: fc.integer({ min: 0, max: 25 }) })
+  .record({
+    networks: fc.integer({ min: 1, max: 4 }),
+    subnetCount: fc.integer({ min: 1, max: 8 }),
+    instanceCount: fc.integer({ min: 0, max: 25 }),
+  })
   .chain(({ networks, subnetCount, instanceCount }) =>
     fc.record({
       networks: fc.constant(networks),
@@ -52,11 +56,18 @@ function build(shape: Shape, extraEdge?: { from: number; to: number }): Stack {
   const subnets = shape.subnets.map((entry, index) => {
     const count = perNetwork.get(entry.network) ?? 0
     perNetwork.set(entry.network, count + 1)
-    return stack.add(subnet(`sub-${index}`, { network: nets[entry.network]!.out.id, cidr: `10.${entry.network}.${count}.0/24` }))
+    return stack.add(
+      subnet(`sub-${index}`, {
+        network: nets[entry.network]!.out.id,
+        cidr: `10.${entry.network}.${count}.0/24`,
+      }),
+    )
   })
   shape.instances.forEach((entry, index) => {
     // Only earlier instances: acyclic by construction.
-    const earlier = entry.dependsOn.filter((target) => target < index).map((target) => `instance/vm-${target}`)
+    const earlier = entry.dependsOn
+      .filter((target) => target < index)
+      .map((target) => `instance/vm-${target}`)
     if (extraEdge && extraEdge.from === index) earlier.push(`instance/vm-${extraEdge.to}`)
     stack.add(
       instance(
@@ -106,7 +117,10 @@ describe('planner properties', () => {
           shape: fc.constant(shape),
           // An edge from an earlier instance to a later one that already depends on it.
           pair: fc.integer({ min: 0, max: shape.instances.length - 2 }).chain((from) =>
-            fc.record({ from: fc.constant(from), to: fc.integer({ min: from + 1, max: shape.instances.length - 1 }) }),
+            fc.record({
+              from: fc.constant(from),
+              to: fc.integer({ min: from + 1, max: shape.instances.length - 1 }),
+            }),
           ),
         }),
       )
@@ -123,8 +137,12 @@ describe('planner properties', () => {
         for (let index = 0; index < cycle.length - 1; index++) {
           const from = edges.get(cycle[index]!)!
           const to = cycle[index + 1]!
-          const dependsOn = (from.options.dependsOn ?? []).map((entry) => (typeof entry === 'string' ? `prop/${entry}` : entry.urn))
-          const refs = JSON.stringify(from.props).includes(to) || Object.values(from.props).some((value) => (value as { urn?: string })?.urn === to)
+          const dependsOn = (from.options.dependsOn ?? []).map((entry) =>
+            typeof entry === 'string' ? `prop/${entry}` : entry.urn,
+          )
+          const refs =
+            JSON.stringify(from.props).includes(to) ||
+            Object.values(from.props).some((value) => (value as { urn?: string })?.urn === to)
           expect(dependsOn.includes(to) || refs).toBe(true)
         }
       }),

@@ -1,26 +1,32 @@
 import { describe, expect, it } from 'vitest'
 import {
+  firewall,
   instance,
   network,
+  ProtectedResourceError,
   plan,
   planHasChanges,
-  ProtectedResourceError,
   secret,
   subnet,
   ValidationError,
   volume,
-  firewall,
 } from '../src/index.js'
 import type { ProviderV1 } from '../src/provider.js'
 import { createMockProvider } from '../src/testing.js'
 import { mockStack, stateFromPlan } from './helpers.js'
 
-function webStack(options: { cidr?: string; size?: 'small' | 'medium'; image?: string; extra?: boolean } = {}) {
+function webStack(
+  options: { cidr?: string; size?: 'small' | 'medium'; image?: string; extra?: boolean } = {},
+) {
   const stack = mockStack()
   const net = stack.add(network('net', { cidr: options.cidr ?? '10.0.0.0/16' }))
   const sub = stack.add(subnet('a', { network: net.out.id, cidr: '10.0.1.0/24' }))
   const vm = stack.add(
-    instance('vm', { size: options.size ?? 'small', image: options.image ?? 'ubuntu-24.04', subnet: sub.out.id }),
+    instance('vm', {
+      size: options.size ?? 'small',
+      image: options.image ?? 'ubuntu-24.04',
+      subnet: sub.out.id,
+    }),
   )
   stack.add(volume('data', { sizeGiB: 10, attachTo: vm.out.id }))
   if (options.extra) stack.add(instance('vm2', { size: 'small', image: 'debian-12', subnet: sub.out.id }))
@@ -72,7 +78,7 @@ describe('plan', () => {
     expect(data.fields[0]).toMatchObject({ path: 'attachTo', unknown: true, replace: false })
     const steps = new Map(result.steps.map((step) => [step.id, step]))
     expect(steps.get('update:web/volume/data')!.dependsOn).toContain('create:web/instance/vm')
-    expect(steps.get('delete-replaced:web/instance/vm')!.dependsOn.sort()).toEqual([
+    expect([...steps.get('delete-replaced:web/instance/vm')!.dependsOn].sort()).toEqual([
       'create:web/instance/vm',
       'update:web/volume/data',
     ])
@@ -137,7 +143,10 @@ describe('plan', () => {
     const state = stateFromPlan(await plan(stack, undefined))
     const removal = await plan(mockStack(), state).catch((error: unknown) => error)
     expect(ValidationError.isInstance(removal)).toBe(true)
-    expect((removal as ValidationError).issues[0]).toMatchObject({ path: 'web/network/net', rule: 'protected' })
+    expect((removal as ValidationError).issues[0]).toMatchObject({
+      path: 'web/network/net',
+      rule: 'protected',
+    })
     const changed = mockStack()
     changed.add(network('net', { cidr: '10.1.0.0/16' }, { protect: true }))
     const replacement = await plan(changed, state).catch((error: unknown) => error)
@@ -146,7 +155,9 @@ describe('plan', () => {
     const lifted = mockStack()
     lifted.add(network('net', { cidr: '10.0.0.0/16' }))
     const result = await plan(lifted, state)
-    expect(result.steps).toEqual([expect.objectContaining({ operation: 'record', id: 'record:web/network/net' })])
+    expect(result.steps).toEqual([
+      expect.objectContaining({ operation: 'record', id: 'record:web/network/net' }),
+    ])
     void ProtectedResourceError
   })
 
@@ -155,7 +166,9 @@ describe('plan', () => {
     first.add(network('net', { cidr: '10.0.0.0/16', tags: { team: 'a' } }, { ignoreChanges: ['tags.team'] }))
     const state = stateFromPlan(await plan(first, undefined))
     const ignored = mockStack()
-    ignored.add(network('net', { cidr: '10.0.0.0/16', tags: { team: 'b' } }, { ignoreChanges: ['tags.team'] }))
+    ignored.add(
+      network('net', { cidr: '10.0.0.0/16', tags: { team: 'b' } }, { ignoreChanges: ['tags.team'] }),
+    )
     const noChange = await plan(ignored, state)
     expect(planHasChanges(noChange)).toBe(false)
     // The apply would send the current value of the ignored path.
@@ -191,7 +204,9 @@ describe('plan', () => {
           ...base.kinds.network!,
           diff: (current, desired) => ({
             changes:
-              current.props.cidr === desired.cidr ? [] : [{ path: 'cidr', replace: true, reason: 'a VPC cannot change its block' }],
+              current.props.cidr === desired.cidr
+                ? []
+                : [{ path: 'cidr', replace: true, reason: 'a VPC cannot change its block' }],
           }),
         },
       },
@@ -203,7 +218,13 @@ describe('plan', () => {
     again.add(network('net', { cidr: '10.1.0.0/16', tags: { a: 'c' } }))
     const result = await plan(again, state)
     expect(result.changes[0]!.fields).toEqual([
-      { path: 'cidr', old: '10.0.0.0/16', new: '10.1.0.0/16', replace: true, reason: 'a VPC cannot change its block' },
+      {
+        path: 'cidr',
+        old: '10.0.0.0/16',
+        new: '10.1.0.0/16',
+        replace: true,
+        reason: 'a VPC cannot change its block',
+      },
     ])
   })
 
@@ -239,7 +260,9 @@ describe('plan', () => {
     const stack = mockStack('web', east)
     stack.add(network('net', { cidr: '10.0.0.0/16' }))
     const state = stateFromPlan(await plan(stack, undefined))
-    const error = await plan(mockStack('web', createMockProvider({ key: 'mock/west' })), state).catch((caught: unknown) => caught)
+    const error = await plan(mockStack('web', createMockProvider({ key: 'mock/west' })), state).catch(
+      (caught: unknown) => caught,
+    )
     expect((error as ValidationError).issues[0]).toMatchObject({ rule: 'missing-provider' })
     expect((error as Error).message).toContain('providers: [...]')
   })
@@ -258,7 +281,12 @@ describe('plan', () => {
   it('prices the plan from the provider catalog', async () => {
     const result = await plan(webStack({ extra: true }), undefined)
     // mock prices: 1 vCPU small = 7.30/mo each, volume 10 GiB = 0.80/mo
-    expect(result.cost).toMatchObject({ currency: 'USD', monthlyBefore: 0, monthlyAfter: 15.4, monthlyDelta: 15.4 })
+    expect(result.cost).toMatchObject({
+      currency: 'USD',
+      monthlyBefore: 0,
+      monthlyAfter: 15.4,
+      monthlyDelta: 15.4,
+    })
     const state = stateFromPlan(result)
     const smaller = await plan(webStack(), state)
     expect(smaller.cost).toMatchObject({ monthlyBefore: 15.4, monthlyAfter: 8.1, monthlyDelta: -7.3 })
@@ -268,7 +296,10 @@ describe('plan', () => {
     const state = stateFromPlan(await plan(webStack(), undefined))
     const tainted = {
       ...state,
-      resources: { ...state.resources, 'web/instance/vm': { ...state.resources['web/instance/vm']!, status: 'tainted' as const } },
+      resources: {
+        ...state.resources,
+        'web/instance/vm': { ...state.resources['web/instance/vm']!, status: 'tainted' as const },
+      },
     }
     const result = await plan(webStack(), tainted)
     expect(result.changes.find((change) => change.name === 'vm')!.action).toBe('replace')
@@ -277,7 +308,9 @@ describe('plan', () => {
   it('orders a firewall and instances that use it', async () => {
     const stack = mockStack()
     const net = stack.add(network('net', { cidr: '10.0.0.0/16' }))
-    const fw = stack.add(firewall('fw', { network: net.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }))
+    const fw = stack.add(
+      firewall('fw', { network: net.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }),
+    )
     stack.add(instance('vm', { size: 'small', image: 'debian-12', subnet: 's', firewalls: [fw.out.id] }))
     const result = await plan(stack, undefined)
     const vm = result.steps.find((step) => step.urn === 'web/instance/vm')!

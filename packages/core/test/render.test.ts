@@ -19,7 +19,9 @@ function stack(image = 'ubuntu-24.04', count = 2) {
   const net = s.add(network('net', { cidr: '10.0.0.0/16' }))
   const sub = s.add(subnet('a', { network: net.out.id, cidr: '10.0.1.0/24' }))
   for (let index = 0; index < count; index++) {
-    s.add(instance(`vm-${index}`, { size: 'small', image, subnet: sub.out.id, userData: secret('TOKEN=abc123') }))
+    s.add(
+      instance(`vm-${index}`, { size: 'small', image, subnet: sub.out.id, userData: secret('TOKEN=abc123') }),
+    )
   }
   return s
 }

@@ -5,6 +5,7 @@ import {
   firewall,
   instance,
   instanceGroup,
+  type NetworkOutputs,
   network,
   plan,
   resource,
@@ -33,7 +34,10 @@ describe('validation', () => {
     stack.add(network('net', { cidr: 'nope' }))
     stack.add(instance('vm', { size: 'huge' as never, image: 'ubuntu-24.04', subnet: 'subnet-1' }))
     const issues = await issuesOf(stack)
-    expect(issues.map((issue) => issue.path)).toEqual(['web/network/net.props.cidr', 'web/instance/vm.props.size'])
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'web/network/net.props.cidr',
+      'web/instance/vm.props.size',
+    ])
     expect(issues[1]!.message).toContain('size must be one of small, medium, large, xlarge')
   })
 
@@ -120,7 +124,7 @@ describe('validation', () => {
 
   it('refuses a reference to a resource never added', async () => {
     const stack = mockStack()
-    const ghost = stack.ref('network', 'ghost')
+    const ghost = stack.ref<NetworkOutputs>('network', 'ghost')
     stack.add(subnet('a', { network: ghost.out.id, cidr: '10.0.0.0/24' }))
     const [issue] = await issuesOf(stack)
     expect(issue).toMatchObject({ path: 'web/subnet/a.props.network', rule: 'unknown-reference' })
@@ -130,7 +134,9 @@ describe('validation', () => {
   it('refuses a dangling reference to an output the kind does not have', async () => {
     const stack = mockStack()
     const net = stack.add(network('net', { cidr: '10.0.0.0/16' }))
-    stack.add(subnet('a', { network: (net.out as unknown as Record<string, never>).vpcId!, cidr: '10.0.0.0/24' }))
+    stack.add(
+      subnet('a', { network: (net.out as unknown as Record<string, never>).vpcId!, cidr: '10.0.0.0/24' }),
+    )
     const [issue] = await issuesOf(stack)
     expect(issue).toMatchObject({ path: 'web/subnet/a.props.network', rule: 'dangling-reference' })
     expect(issue!.message).toContain('no such output (it has: id, cidr)')
@@ -154,7 +160,9 @@ describe('validation', () => {
     const cycle = (error as CycleError).cycle
     expect(cycle).toHaveLength(4)
     expect(cycle[0]).toBe(cycle[3])
-    expect((error as Error).message).toMatch(/web\/network\/\w -> web\/network\/\w -> web\/network\/\w -> web\/network\/\w/)
+    expect((error as Error).message).toMatch(
+      /web\/network\/\w -> web\/network\/\w -> web\/network\/\w -> web\/network\/\w/,
+    )
   })
 
   it('refuses a kind the provider does not handle, listing what it handles', async () => {
@@ -174,7 +182,9 @@ describe('validation', () => {
         instance: {
           ...base.kinds.instance!,
           check: (props) => [
-            ...(props.diskGiB === 3 ? [{ path: 'diskGiB', message: 'boot disks start at 8 GiB', severity: 'error' as const }] : []),
+            ...(props.diskGiB === 3
+              ? [{ path: 'diskGiB', message: 'boot disks start at 8 GiB', severity: 'error' as const }]
+              : []),
             { path: 'publicIp', message: 'this cloud ignores publicIp', severity: 'warning' as const },
           ],
         },
@@ -188,7 +198,10 @@ describe('validation', () => {
     const ok = mockStack('web', provider)
     ok.add(instance('vm', { size: 'small', image: 'debian-12', subnet: 's' }))
     const result = await plan(ok, undefined)
-    expect(result.warnings).toContainEqual({ path: 'web/instance/vm.props.publicIp', message: 'this cloud ignores publicIp' })
+    expect(result.warnings).toContainEqual({
+      path: 'web/instance/vm.props.publicIp',
+      message: 'this cloud ignores publicIp',
+    })
   })
 
   it('validates providerOptions with the provider schema and warns on other providers sections', async () => {
@@ -214,7 +227,14 @@ describe('validation', () => {
     expect(issue!.path).toBe('web/instance/vm.props.providerOptions.mock.spot')
 
     const ok = mockStack('web', provider)
-    ok.add(instance('vm', { size: 'small', image: 'debian-12', subnet: 's', providerOptions: { mock: { spot: true }, gcp: {} } }))
+    ok.add(
+      instance('vm', {
+        size: 'small',
+        image: 'debian-12',
+        subnet: 's',
+        providerOptions: { mock: { spot: true }, gcp: {} },
+      }),
+    )
     const result = await plan(ok, undefined)
     expect(result.warnings[0]!.message).toContain('providerOptions.gcp is ignored')
   })
@@ -225,7 +245,11 @@ describe('validation', () => {
     stack.add(
       firewall('fw', {
         network: net.out.id,
-        ingress: [{ from: '0.0.0.0/0' }, { ports: 22, from: ['10.0.0.0/8', '300.0.0.0/8'] }, { protocol: 'icmp', ports: 8, from: '0.0.0.0/0' }],
+        ingress: [
+          { from: '0.0.0.0/0' },
+          { ports: 22, from: ['10.0.0.0/8', '300.0.0.0/8'] },
+          { protocol: 'icmp', ports: 8, from: '0.0.0.0/0' },
+        ],
       }),
     )
     const issues = await issuesOf(stack)
@@ -238,7 +262,16 @@ describe('validation', () => {
 
   it('checks instance group bounds', async () => {
     const stack = mockStack()
-    stack.add(instanceGroup('workers', { size: 'small', image: 'debian-12', subnets: ['s'], min: 2, max: 5, desired: 9 }))
+    stack.add(
+      instanceGroup('workers', {
+        size: 'small',
+        image: 'debian-12',
+        subnets: ['s'],
+        min: 2,
+        max: 5,
+        desired: 9,
+      }),
+    )
     const [issue] = await issuesOf(stack)
     expect(issue!.path).toBe('web/instance-group/workers.props.desired')
     expect(issue!.message).toContain('between min (2) and max (5)')
@@ -254,7 +287,9 @@ describe('validation', () => {
 
   it('refuses reserved tag keys and bad timeouts', async () => {
     const stack = mockStack()
-    stack.add(network('net', { cidr: '10.0.0.0/16', tags: { 'skyloom-urn': 'x' } }, { timeouts: { create: 'soon' } }))
+    stack.add(
+      network('net', { cidr: '10.0.0.0/16', tags: { 'skyloom-urn': 'x' } }, { timeouts: { create: 'soon' } }),
+    )
     const issues = await issuesOf(stack)
     expect(issues.map((issue) => issue.path)).toEqual([
       'web/network/net.props.tags.skyloom-urn',
