@@ -4,7 +4,29 @@
  */
 
 export { type Clock, ManualClock, systemClock, VirtualClock } from './clock/index.js'
+export { createEngine, type Engine } from './engine/engine.js'
+export type {
+  AdoptResult,
+  ApplyOptions,
+  ApplyResult,
+  EngineOptions,
+  RefreshResult,
+  ResourceDrift,
+  StepResult,
+  UpOptions,
+} from './engine/types.js'
 export * from './errors/index.js'
+export {
+  type EngineEvent,
+  type EngineEventType,
+  EventBus,
+  type EventOf,
+  type FieldDrift,
+  type ProgressSnapshot,
+  ProgressTracker,
+  type RunningStep,
+  type StepOutcome,
+} from './events/index.js'
 export type { Duration } from './model/duration.js'
 export { IMAGE_ALIASES, type ImageAlias } from './model/image.js'
 export {
@@ -46,5 +68,20 @@ export { SIZE_CLASSES, type Size, type SizeClass, type SizeRequirements } from '
 export { createStack, Stack, type StackOptions, type StackResource } from './model/stack.js'
 export { parseUrn, type Urn, urnOf } from './model/urn.js'
 export * from './plan/index.js'
-export type { ProviderV1 } from './provider/contract.js'
+export type { Logger, ProviderV1 } from './provider/contract.js'
+export type { RetryPolicy } from './scheduler/backoff.js'
+export { seededRandom } from './scheduler/backoff.js'
+export type { ScopeStats } from './scheduler/scope-limiter.js'
+export { TokenBucket } from './scheduler/token-bucket.js'
+export {
+  type FileStateOptions,
+  fileState,
+  type HistoryEntry,
+  memoryState,
+  STATE_SCHEMA_VERSION,
+  type StateKeyOptions,
+  type StateLock,
+  type StateStore,
+} from './state/index.js'
+export type { JournalEntry } from './state/journal.js'
 export type { PendingIntent, ResourceState, StackState } from './state/types.js'

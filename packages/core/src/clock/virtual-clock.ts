@@ -28,7 +28,7 @@ export class VirtualClock implements Clock {
    * @param idleTurns event-loop turns with no new activity before time advances; raise it
    * when the code under test does small bits of real I/O between waits
    */
-  constructor(start = Date.UTC(2026, 0, 1), idleTurns = 2) {
+  constructor(start = Date.now(), idleTurns = 2) {
     this.#now = start
     this.#idleTurns = idleTurns
   }

@@ -11,4 +11,5 @@ export {
 export { SkyloomError } from './skyloom-error.js'
 export { StalePlanError } from './stale-plan-error.js'
 export { StateError } from './state-error.js'
+export { TimeoutError } from './timeout-error.js'
 export { ValidationError, type ValidationIssue } from './validation-error.js'

@@ -41,6 +41,8 @@ export class ProviderError extends SkyloomError {
   readonly classification: ErrorClass
   readonly retryAfterMs: number | undefined
   readonly cloudCode: string | undefined
+  /** The cause in the provider's words, without the "provider operation failed" prefix. */
+  readonly detail: string
 
   constructor(options: ProviderErrorOptions) {
     const where = options.urn ? ` on ${options.urn}` : ''
@@ -61,6 +63,7 @@ export class ProviderError extends SkyloomError {
     this.classification = options.class
     this.retryAfterMs = options.retryAfterMs
     this.cloudCode = options.code
+    this.detail = text
   }
 
   /** Whether the engine may retry the call that raised this error. */

@@ -14,12 +14,15 @@ export class Secret<T = string> {
   readonly #known: boolean
   /** Keyed fingerprint used to detect changes without the value; set on secrets read from state. */
   readonly fingerprint: string | undefined
+  /** @internal Ciphertext read from the state, kept so a rewrite without the key does not lose it. */
+  readonly sealed: string | undefined
 
   /** @internal Use {@link secret} to make one. */
-  constructor(value: T | undefined, known: boolean, fingerprint?: string) {
+  constructor(value: T | undefined, known: boolean, fingerprint?: string, sealed?: string) {
     this.#value = value
     this.#known = known
     this.fingerprint = fingerprint
+    this.sealed = sealed
   }
 
   /** Whether the plaintext is available (it is not for a secret stored without a state key). */

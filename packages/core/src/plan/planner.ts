@@ -381,7 +381,16 @@ class PlanBuilder {
       const traitsOf =
         operation === 'forget' || operation === 'record' ? undefined : handler?.traits(operation)
       steps.set(id, {
-        step: { id, urn, operation, dependsOn: [], expectedMs: traitsOf?.expectedMs ?? 0, ...extra },
+        step: {
+          id,
+          urn,
+          kind,
+          provider,
+          operation,
+          dependsOn: [],
+          expectedMs: traitsOf?.expectedMs ?? 0,
+          ...extra,
+        },
         dependsOn: new Set(),
       })
     }

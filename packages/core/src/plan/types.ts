@@ -54,6 +54,9 @@ export interface PlanStep {
   /** `create:web/instance/a`, `delete-replaced:web/instance/a`, … */
   readonly id: string
   readonly urn: string
+  readonly kind: string
+  /** Key of the provider that runs the step (the old one, for deleting a replaced resource). */
+  readonly provider: string
   readonly operation: StepOperation
   /** Set on the two halves of a replacement. */
   readonly replacement?: 'create' | 'delete'

@@ -37,6 +37,9 @@ export interface PendingIntent {
   readonly operation: 'create' | 'update' | 'delete'
   /** Cloud id, for updates and deletes. */
   readonly id?: string
+  /** For creates: the props sent (secrets sealed), so recovery can adopt what it finds as intended. */
+  readonly props?: Readonly<Record<string, unknown>>
+  readonly dependencies?: readonly string[]
   readonly startedAt: string
 }
 

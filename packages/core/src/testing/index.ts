@@ -1,6 +1,6 @@
-export { silentLogger, type TestContextOptions, testContext } from './context.js'
 export { ManualClock } from '../clock/manual-clock.js'
 export { VirtualClock } from '../clock/virtual-clock.js'
+export { silentLogger, type TestContextOptions, testContext } from './context.js'
 export { MockCloud, type MockCloudResource } from './mock-cloud.js'
 export {
   createMockProvider,

@@ -44,7 +44,7 @@ export class MockCloud {
 
   /** Re-reads the file (another process may have changed it). */
   refresh(): void {
-    this.#data = this.#load()
+    if (this.#file) this.#data = this.#load()
   }
 
   nextId(prefix: string): string {

@@ -1,0 +1,607 @@
+import { randomUUID } from 'node:crypto'
+import { ProviderError } from '../errors/provider-error.js'
+import { SkyloomError } from '../errors/skyloom-error.js'
+import { StateError } from '../errors/state-error.js'
+import { TimeoutError } from '../errors/timeout-error.js'
+import { ValidationError } from '../errors/validation-error.js'
+import type { StepOutcome } from '../events/types.js'
+import { isPlainObject } from '../model/secret.js'
+import { remainingPath } from '../plan/graph.js'
+import type { Plan, PlanStep, ResourceChange } from '../plan/types.js'
+import type { NormalizedHandler, NormalizedProvider } from '../provider/normalize.js'
+import type { RetryPolicy } from '../scheduler/backoff.js'
+import { runDag } from '../scheduler/dag-runner.js'
+import type { JournalDraft } from '../state/journal.js'
+import type { ResourceState } from '../state/types.js'
+import type { StepCallContext } from './calls.js'
+import { type ContextDeps, mutationContext } from './contexts.js'
+import type { ReadBatcher } from './read-batcher.js'
+import type { Session } from './session.js'
+import type { StepResult } from './types.js'
+import { changedKeys, resolveRefs, revealForProvider, sealSecrets } from './values.js'
+
+export interface ExecuteDeps extends ContextDeps {
+  readonly session: Session
+  readonly providers: ReadonlyMap<string, NormalizedProvider>
+  readonly batcher: (provider: NormalizedProvider, handler: NormalizedHandler) => ReadBatcher
+  readonly operationId: string
+  readonly defaultTimeoutMs: number
+  readonly policy: RetryPolicy
+}
+
+interface StepRun {
+  readonly step: PlanStep
+  readonly change: ResourceChange | undefined
+  readonly provider: NormalizedProvider
+  readonly handler: NormalizedHandler | undefined
+  readonly priority: number
+  readonly signal: AbortSignal
+  readonly call: StepCallContext
+  readonly cancelled: AbortSignal
+}
+
+/** Failures that certainly made nothing in the cloud: their intent can be closed at once. */
+const CLEAN_CLASSES = new Set(['invalid', 'quota', 'throttled', 'not-found', 'conflict'])
+
+/**
+ * Runs a plan's steps as a DAG: critical path first (priority = longest remaining path of
+ * expected durations), each cloud mutation bracketed by journal entries, readiness waits
+ * batched, failures isolated to their descendants.
+ */
+export async function executePlan(
+  plan: Plan,
+  deps: ExecuteDeps,
+  options: { signal?: AbortSignal; failFast?: boolean },
+): Promise<StepResult[]> {
+  const changes = new Map(plan.changes.map((change) => [change.urn, change]))
+  const dependents = new Map<string, string[]>()
+  for (const step of plan.steps) {
+    for (const dependency of step.dependsOn) {
+      const list = dependents.get(dependency) ?? []
+      list.push(step.id)
+      dependents.set(dependency, list)
+    }
+  }
+  const byId = new Map(plan.steps.map((step) => [step.id, step]))
+  const priorities = remainingPath(
+    plan.steps.map((step) => step.id),
+    (id) => byId.get(id)?.expectedMs ?? 0,
+    (id) => dependents.get(id) ?? [],
+  )
+  const cancelSignal = options.signal
+    ? AbortSignal.any([deps.session.signal, options.signal])
+    : deps.session.signal
+  const results = new Map<string, StepResult>()
+  const started = new Set<string>()
+  let index = 0
+
+  const nodes = plan.steps.map((step) => ({
+    id: step.id,
+    dependsOn: step.dependsOn,
+    priority: priorities.get(step.id) ?? 0,
+    step,
+  }))
+  await runDag(nodes, {
+    signal: cancelSignal,
+    failFast: options.failFast === true,
+    execute: (node) => {
+      started.add(node.id)
+      return runStep(node.step, node.priority, index++)
+    },
+    onSettled: (node, result) => {
+      if (started.has(node.id)) return
+      const outcome = result.outcome
+      const base = stepEventBase(node.step, `${deps.operationId}/-`)
+      deps.events.emit({
+        type: 'step-end',
+        ...base,
+        outcome,
+        durationMs: 0,
+        ...(result.skippedBecause ? { skippedBecause: result.skippedBecause } : {}),
+      })
+      results.set(node.id, {
+        stepId: node.id,
+        urn: node.step.urn,
+        operation: node.step.operation,
+        ...(node.step.replacement ? { replacement: node.step.replacement } : {}),
+        outcome,
+        durationMs: 0,
+        retries: 0,
+        ...(result.skippedBecause ? { skippedBecause: result.skippedBecause } : {}),
+      })
+    },
+  })
+  return plan.steps.map((step) => results.get(step.id)!)
+
+  function stepEventBase(step: PlanStep, correlationId: string) {
+    return {
+      stack: deps.stack,
+      operationId: deps.operationId,
+      stepId: step.id,
+      urn: step.urn,
+      operation: step.operation,
+      correlationId,
+    }
+  }
+
+  async function runStep(step: PlanStep, priority: number, ordinal: number): Promise<'done' | 'noop'> {
+    const correlationId = `${deps.operationId}/${ordinal}`
+    const base = stepEventBase(step, correlationId)
+    const startedAt = deps.clock.now()
+    deps.events.emit({
+      type: 'step-start',
+      ...base,
+      ...(step.replacement ? { replacement: step.replacement } : {}),
+    })
+    deps.logger.debug({ ...base }, `${step.operation} ${step.urn}`)
+    const change = changes.get(step.urn)
+    const operationTimeout =
+      step.operation === 'create' || step.operation === 'update' || step.operation === 'delete'
+        ? (change?.options.timeouts[step.operation] ?? deps.defaultTimeoutMs)
+        : deps.defaultTimeoutMs
+    const timeout = new AbortController()
+    const stepDone = new AbortController()
+    void deps.clock.sleep(operationTimeout, stepDone.signal).then(
+      () => timeout.abort(new TimeoutError(step.urn, step.operation, operationTimeout)),
+      () => {},
+    )
+    const signal = AbortSignal.any([cancelSignal, timeout.signal])
+    const call: StepCallContext = { ...base, retriesLeft: deps.policy.stepBudget }
+    let outcome: StepOutcome = 'done'
+    let failure: SkyloomError | undefined
+    try {
+      const provider = deps.providers.get(step.provider)
+      if (!provider) {
+        throw new ValidationError(
+          [
+            {
+              path: step.urn,
+              rule: 'missing-provider',
+              message: `the plan uses provider "${step.provider}", which the stack does not configure`,
+            },
+          ],
+          'apply',
+        )
+      }
+      const run: StepRun = {
+        step,
+        change,
+        provider,
+        handler: provider.kinds.get(step.kind),
+        priority,
+        signal,
+        call,
+        cancelled: cancelSignal,
+      }
+      outcome = await perform(run)
+      return outcome as 'done' | 'noop'
+    } catch (error) {
+      const cancelled = options.signal?.aborted === true && !timeout.signal.aborted
+      outcome = cancelled ? 'cancelled' : 'failed'
+      failure = asSkyloomError(error, step)
+      deps.logger[cancelled ? 'warn' : 'error'](
+        { ...base, code: failure.code },
+        deps.session.redactor.redact(failure.message),
+      )
+      throw failure
+    } finally {
+      stepDone.abort()
+      const durationMs = deps.clock.now() - startedAt
+      const retries = deps.policy.stepBudget - call.retriesLeft
+      deps.events.emit({
+        type: 'step-end',
+        ...base,
+        outcome,
+        durationMs,
+        ...(failure
+          ? { error: { code: failure.code, message: deps.session.redactor.redact(failure.message) } }
+          : {}),
+      })
+      results.set(step.id, {
+        stepId: step.id,
+        urn: step.urn,
+        operation: step.operation,
+        ...(step.replacement ? { replacement: step.replacement } : {}),
+        outcome,
+        startedAt,
+        durationMs,
+        retries,
+        ...(failure ? { error: failure } : {}),
+      })
+    }
+  }
+
+  function perform(run: StepRun): Promise<'done' | 'noop'> {
+    switch (run.step.operation) {
+      case 'create':
+        return create(run)
+      case 'update':
+        return update(run)
+      case 'delete':
+        return remove(run)
+      case 'forget':
+        return forget(run)
+      case 'record':
+        return recordOnly(run)
+    }
+  }
+
+  function requireHandler(run: StepRun): NormalizedHandler {
+    if (!run.handler) {
+      throw new ValidationError(
+        [
+          {
+            path: run.step.urn,
+            rule: 'unsupported-kind',
+            message: `provider "${run.provider.key}" does not handle kind "${run.step.kind}"`,
+          },
+        ],
+        'apply',
+      )
+    }
+    return run.handler
+  }
+
+  function desiredProps(run: StepRun): Record<string, unknown> {
+    const { props, missing } = resolveRefs(run.change?.props ?? {}, deps.session.state)
+    if (missing.length > 0) {
+      throw new ValidationError(
+        missing.map((entry) => ({
+          path: `${run.step.urn}.props.${entry.split(' -> ')[0]}`,
+          rule: 'unresolved-reference',
+          message: `${entry.split(' -> ')[1]} has no value after its resource was applied; check that the provider returns that output`,
+        })),
+        'apply',
+      )
+    }
+    deps.session.redactor.learn(props)
+    return props
+  }
+
+  function providerSection(
+    run: StepRun,
+    props: Record<string, unknown>,
+  ): Readonly<Record<string, unknown>> | undefined {
+    const sections = props.providerOptions
+    const own = isPlainObject(sections) ? sections[run.provider.name] : undefined
+    return isPlainObject(own) ? own : undefined
+  }
+
+  function now(): string {
+    return new Date(deps.clock.now()).toISOString()
+  }
+
+  function flags(change: ResourceChange | undefined): Pick<ResourceState, 'protect' | 'retainOnDelete'> {
+    return {
+      ...(change?.options.protect ? { protect: true } : {}),
+      ...(change?.options.retainOnDelete ? { retainOnDelete: true } : {}),
+    }
+  }
+
+  async function create(run: StepRun): Promise<'done'> {
+    const handler = requireHandler(run)
+    const { step, change, provider } = run
+    const state = deps.session.state
+    const props = desiredProps(run)
+    const sealed = sealSecrets(props, state.salt)
+    const key = randomUUID()
+    await deps.session.record([
+      {
+        type: 'intent',
+        intent: {
+          key,
+          urn: step.urn,
+          kind: step.kind,
+          provider: provider.key,
+          operation: 'create',
+          props: sealed,
+          dependencies: change?.dependencies ?? [],
+          startedAt: now(),
+        },
+      },
+    ])
+    const ctx = mutationContext(
+      deps,
+      provider,
+      step.urn,
+      run.signal,
+      providerSection(run, props),
+      key,
+      run.call,
+    )
+    let created: Awaited<ReturnType<NormalizedHandler['create']>>
+    try {
+      created = await deps.calls.call(
+        {
+          provider,
+          scope: handler.traits('create').scope,
+          operation: 'create',
+          urn: step.urn,
+          priority: run.priority,
+          signal: run.signal,
+          step: run.call,
+          redactor: deps.session.redactor,
+        },
+        () => handler.create(revealForProvider(props), ctx),
+      )
+    } catch (error) {
+      if (ProviderError.isInstance(error) && CLEAN_CLASSES.has(error.classification)) {
+        await deps.session.record([{ type: 'resolve', key }])
+      }
+      throw error
+    }
+    const at = now()
+    const resource: ResourceState = {
+      urn: step.urn,
+      kind: step.kind,
+      name: change?.name ?? step.urn.split('/')[2]!,
+      provider: provider.key,
+      id: created.id,
+      props: sealed,
+      outputs: sealSecrets(created.outputs, state.salt),
+      dependencies: change?.dependencies ?? [],
+      status: created.ready === false ? 'pending' : 'ready',
+      ...flags(change),
+      createdAt: at,
+      updatedAt: at,
+    }
+    const drafts: JournalDraft[] = []
+    if (state.resources[step.urn] && step.replacement === 'create')
+      drafts.push({ type: 'condemn', urn: step.urn })
+    drafts.push({ type: 'put', resource, resolves: key })
+    await deps.session.record(drafts)
+    if (created.ready === false) await waitReady(run, handler, resource, 'tainted')
+    return 'done'
+  }
+
+  async function waitReady(
+    run: StepRun,
+    handler: NormalizedHandler,
+    resource: ResourceState,
+    onFailure: 'tainted' | 'pending',
+  ): Promise<void> {
+    deps.events.emit({
+      type: 'step-progress',
+      ...stepEventBase(run.step, run.call.correlationId),
+      message: `waiting for ${resource.id} to be ready`,
+    })
+    try {
+      const read = await deps
+        .batcher(run.provider, handler)
+        .wait(resource.id, run.step.urn, run.priority, run.signal)
+      await deps.session.record([
+        {
+          type: 'put',
+          resource: {
+            ...resource,
+            outputs: sealSecrets(read.outputs, deps.session.state.salt),
+            status: 'ready',
+            updatedAt: now(),
+          },
+        },
+      ])
+    } catch (error) {
+      // Cancelled by the user: the resource stays `pending` and the next plan reads it first.
+      const cancelled = run.cancelled.aborted && !TimeoutError.isInstance(run.signal.reason)
+      if (!cancelled && onFailure === 'tainted' && !deps.session.signal.aborted) {
+        await deps.session.record([
+          { type: 'put', resource: { ...resource, status: 'tainted', updatedAt: now() } },
+        ])
+      }
+      throw error
+    }
+  }
+
+  async function update(run: StepRun): Promise<'done' | 'noop'> {
+    const handler = requireHandler(run)
+    const { step, change, provider } = run
+    const state = deps.session.state
+    const current = state.resources[step.urn]
+    if (!current) {
+      throw new StateError(`Cannot update ${step.urn}: it is no longer in the state. Plan again.`)
+    }
+    const props = desiredProps(run)
+    const sealed = sealSecrets(props, state.salt)
+    const changed = changedKeys(current.props, sealed, state.salt)
+    if (changed.length === 0) {
+      // The plan could not know (a referenced value was unknown); at apply time nothing differs.
+      await recordFlags(run, current)
+      return 'noop'
+    }
+    const key = randomUUID()
+    await deps.session.record([
+      {
+        type: 'intent',
+        intent: {
+          key,
+          urn: step.urn,
+          kind: step.kind,
+          provider: provider.key,
+          operation: 'update',
+          id: current.id,
+          startedAt: now(),
+        },
+      },
+    ])
+    const ctx = mutationContext(
+      deps,
+      provider,
+      step.urn,
+      run.signal,
+      providerSection(run, props),
+      key,
+      run.call,
+    )
+    let updated: Awaited<ReturnType<NormalizedHandler['update']>>
+    try {
+      updated = await deps.calls.call(
+        {
+          provider,
+          scope: handler.traits('update').scope,
+          operation: 'update',
+          urn: step.urn,
+          priority: run.priority,
+          signal: run.signal,
+          step: run.call,
+          redactor: deps.session.redactor,
+        },
+        () =>
+          handler.update(
+            current.id,
+            {
+              current: {
+                props: revealForProvider(current.props),
+                outputs: revealForProvider(current.outputs),
+              },
+              desired: revealForProvider(props),
+              changed,
+            },
+            ctx,
+          ),
+      )
+    } catch (error) {
+      // The state keeps the old props, so the next plan proposes the update again.
+      await deps.session.record([{ type: 'resolve', key }])
+      throw error
+    }
+    const resource: ResourceState = {
+      ...current,
+      id: updated.id,
+      props: sealed,
+      outputs: sealSecrets(updated.outputs, state.salt),
+      dependencies: change?.dependencies ?? current.dependencies,
+      status: updated.ready === false ? 'pending' : 'ready',
+      ...flagsOverride(change),
+      updatedAt: now(),
+    }
+    await deps.session.record([{ type: 'put', resource, resolves: key }])
+    if (updated.ready === false) await waitReady(run, handler, resource, 'pending')
+    return 'done'
+  }
+
+  function flagsOverride(
+    change: ResourceChange | undefined,
+  ): Pick<ResourceState, 'protect' | 'retainOnDelete'> {
+    return {
+      protect: change?.options.protect === true,
+      retainOnDelete: change?.options.retainOnDelete === true,
+    }
+  }
+
+  async function recordFlags(run: StepRun, current: ResourceState): Promise<void> {
+    const change = run.change
+    if (!change) return
+    const next: ResourceState = { ...current, ...flagsOverride(change), dependencies: change.dependencies }
+    if (
+      next.protect !== (current.protect === true) ||
+      next.retainOnDelete !== (current.retainOnDelete === true) ||
+      next.dependencies.join() !== current.dependencies.join()
+    ) {
+      await deps.session.record([{ type: 'put', resource: { ...next, updatedAt: now() } }])
+    }
+  }
+
+  async function remove(run: StepRun): Promise<'done' | 'noop'> {
+    const { step, provider } = run
+    const state = deps.session.state
+    const condemned = state.condemned.find((old) => old.urn === step.urn && old.id === step.targetId)
+    const current = state.resources[step.urn]
+    const target =
+      condemned ??
+      (current && (step.targetId === undefined || current.id === step.targetId) ? current : undefined)
+    if (!target) return 'noop'
+    const forget: JournalDraft = condemned
+      ? { type: 'release', urn: step.urn, id: target.id }
+      : { type: 'delete', urn: step.urn }
+    const handler = run.handler
+    if (!handler?.canDelete) {
+      deps.events.emit({
+        type: 'warning',
+        stack: deps.stack,
+        operationId: deps.operationId,
+        urn: step.urn,
+        message: `provider "${provider.key}" cannot delete a ${step.kind}; ${target.id} is left in the cloud and dropped from the state`,
+      })
+      await deps.session.record([forget])
+      return 'done'
+    }
+    const key = randomUUID()
+    await deps.session.record([
+      {
+        type: 'intent',
+        intent: {
+          key,
+          urn: step.urn,
+          kind: step.kind,
+          provider: provider.key,
+          operation: 'delete',
+          id: target.id,
+          startedAt: now(),
+        },
+      },
+    ])
+    const ctx = mutationContext(
+      deps,
+      provider,
+      step.urn,
+      run.signal,
+      providerSection(run, target.props as Record<string, unknown>),
+      key,
+      run.call,
+    )
+    try {
+      await deps.calls.call(
+        {
+          provider,
+          scope: handler.traits('delete').scope,
+          operation: 'delete',
+          urn: step.urn,
+          priority: run.priority,
+          signal: run.signal,
+          step: run.call,
+          redactor: deps.session.redactor,
+        },
+        () =>
+          handler.delete(
+            target.id,
+            { props: revealForProvider(target.props), outputs: revealForProvider(target.outputs) },
+            ctx,
+          ),
+      )
+    } catch (error) {
+      // Already gone is what we wanted.
+      if (!(ProviderError.isInstance(error) && error.classification === 'not-found')) {
+        await deps.session.record([{ type: 'resolve', key }])
+        throw error
+      }
+    }
+    await deps.session.record([{ ...forget, resolves: key } as JournalDraft])
+    return 'done'
+  }
+
+  async function forget(run: StepRun): Promise<'done' | 'noop'> {
+    const current = deps.session.state.resources[run.step.urn]
+    if (!current) return 'noop'
+    await deps.session.record([{ type: 'delete', urn: run.step.urn }])
+    return 'done'
+  }
+
+  async function recordOnly(run: StepRun): Promise<'done' | 'noop'> {
+    const current = deps.session.state.resources[run.step.urn]
+    if (!current) return 'noop'
+    await recordFlags(run, current)
+    return 'done'
+  }
+}
+
+function asSkyloomError(error: unknown, step: PlanStep): SkyloomError {
+  if (SkyloomError.isInstance(error)) return error
+  return new ProviderError({
+    provider: step.provider,
+    operation: step.operation,
+    urn: step.urn,
+    class: 'fatal',
+    message: error instanceof Error ? error.message : String(error),
+    cause: error,
+  })
+}

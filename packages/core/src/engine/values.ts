@@ -1,0 +1,97 @@
+import { isOutputRef } from '../model/reference.js'
+import { isPlainObject, isSecret, Secret } from '../model/secret.js'
+import { fingerprintSecret, valuesEqual } from '../model/values.js'
+import type { WorkingState } from '../state/journal.js'
+
+export interface ResolvedProps {
+  readonly props: Record<string, unknown>
+  /** References whose value is not there: `path -> urn.output`. */
+  readonly missing: readonly string[]
+}
+
+/** Replaces references by the live outputs of the resources they name. */
+export function resolveRefs(props: Readonly<Record<string, unknown>>, state: WorkingState): ResolvedProps {
+  const missing: string[] = []
+  const walk = (value: unknown, path: string): unknown => {
+    if (isOutputRef(value)) {
+      const resolved = state.resources[value.urn]?.outputs[value.path]
+      if (resolved === undefined) missing.push(`${path} -> ${value.urn}.${value.path}`)
+      return resolved
+    }
+    if (Array.isArray(value)) return value.map((item, index) => walk(item, `${path}[${index}]`))
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {}
+      for (const [key, inner] of Object.entries(value)) out[key] = walk(inner, path ? `${path}.${key}` : key)
+      return out
+    }
+    return value
+  }
+  return { props: walk(props, '') as Record<string, unknown>, missing }
+}
+
+/** Gives every secret its fingerprint (keyed by the stack's salt) before it goes to the state. */
+export function sealSecrets<T>(value: T, salt: string): T {
+  if (isSecret(value)) {
+    if (value.fingerprint !== undefined) return value
+    return new Secret(value.reveal(), true, fingerprintSecret(value, salt)) as T
+  }
+  if (Array.isArray(value)) return value.map((item) => sealSecrets(item, salt)) as T
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {}
+    for (const [key, inner] of Object.entries(value)) out[key] = sealSecrets(inner, salt)
+    return out as T
+  }
+  return value
+}
+
+/**
+ * Props as a provider receives them: secrets revealed. A secret the state kept only as a
+ * fingerprint (no state key) is passed as undefined.
+ */
+export function revealForProvider<T>(value: T): T {
+  if (isSecret(value)) return (value.known ? value.reveal() : undefined) as T
+  if (Array.isArray(value)) return value.map(revealForProvider) as T
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {}
+    for (const [key, inner] of Object.entries(value)) out[key] = revealForProvider(inner)
+    return out as T
+  }
+  return value
+}
+
+/** Top-level props whose values differ. */
+export function changedKeys(
+  current: Readonly<Record<string, unknown>>,
+  desired: Readonly<Record<string, unknown>>,
+  salt: string,
+): string[] {
+  const keys = new Set([...Object.keys(current), ...Object.keys(desired)])
+  return [...keys].filter((key) => !valuesEqual(current[key], desired[key], salt))
+}
+
+/**
+ * Compares a value read from the cloud with the recorded one. Clouds return secrets in plain
+ * text (or not at all): a plain value is compared with a recorded secret by fingerprint.
+ */
+export function observedEquals(recorded: unknown, actual: unknown, salt: string): boolean {
+  if (isSecret(recorded) && !isSecret(actual) && actual !== undefined) {
+    return fingerprintSecret(recorded, salt) === fingerprintSecret(new Secret(actual, true), salt)
+  }
+  return valuesEqual(recorded, actual, salt)
+}
+
+/**
+ * Props as recorded after reading a resource: the cloud's values win for what it reports; a
+ * value that was secret stays secret (clouds return it in plain text, or not at all).
+ */
+export function mergeObserved(
+  base: Readonly<Record<string, unknown>>,
+  observed: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(observed)) {
+    if (value === undefined) continue
+    out[key] = isSecret(base[key]) && !isSecret(value) ? new Secret(value, true) : value
+  }
+  return out
+}

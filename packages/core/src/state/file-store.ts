@@ -1,0 +1,453 @@
+import { existsSync } from 'node:fs'
+import {
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  truncate,
+  unlink,
+} from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { StateError } from '../errors/state-error.js'
+import { applyEntry, type JournalEntry, workingCopy } from './journal.js'
+import {
+  acquireWithWait,
+  isStale,
+  type LockRecord,
+  newLockRecord,
+  publicHolder,
+  renewedRecord,
+} from './lock.js'
+import { migrateState } from './migrate.js'
+import { journalEntrySchema, snapshotFileSchema, storedStateSchema } from './schema.js'
+import { type EncryptionHeader, SecretCodec, type StateKeyOptions } from './secret-codec.js'
+import {
+  DEFAULT_HISTORY_LIMIT,
+  type HistoryEntry,
+  type LockRequest,
+  type StateLock,
+  type StateStore,
+} from './store.js'
+import { STATE_SCHEMA_VERSION, type StackState } from './types.js'
+
+export interface FileStateOptions extends StateKeyOptions {
+  /** Directory holding one folder per stack. Default `.skyloom/state` under the working directory. */
+  readonly dir?: string
+  /**
+   * `fsync` (default): a journal entry is on disk before the cloud call it announces, even
+   * across a power cut. `write`: it survives a crash of the process but not of the machine.
+   */
+  readonly durability?: 'fsync' | 'write'
+  /** Saved versions kept per stack for history and restore. Default 100. */
+  readonly historyLimit?: number
+}
+
+interface PendingLine {
+  readonly line: string
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
+interface StackHandle {
+  codec: SecretCodec | undefined
+  header: EncryptionHeader | undefined
+  journal: FileHandle | undefined
+  queue: PendingLine[]
+  flushing: Promise<void> | undefined
+}
+
+const FILE_MODE = 0o600
+
+/**
+ * The embedded default store: per stack a snapshot (`state.json`) plus an append-only NDJSON
+ * journal (`journal.ndjson`), group-committed with fdatasync; compaction writes the snapshot to
+ * a temporary file and renames it over the old one, so a crash leaves the old or the new
+ * version, never half of one. Snapshots are kept under `history/` for restore. Secrets are
+ * encrypted with AES-256-GCM when a passphrase or key provider is given.
+ */
+export function fileState(options: FileStateOptions = {}): StateStore {
+  const root = resolve(options.dir ?? join('.skyloom', 'state'))
+  const durability = options.durability ?? 'fsync'
+  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT
+  const handles = new Map<string, StackHandle>()
+
+  const paths = (stack: string) => {
+    const dir = join(root, stack)
+    return {
+      dir,
+      snapshot: join(dir, 'state.json'),
+      journal: join(dir, 'journal.ndjson'),
+      lock: join(dir, 'lock.json'),
+      history: join(dir, 'history'),
+      historyIndex: join(dir, 'history', 'index.ndjson'),
+    }
+  }
+  const handleOf = (stack: string): StackHandle => {
+    let handle = handles.get(stack)
+    if (!handle) {
+      handle = { codec: undefined, header: undefined, journal: undefined, queue: [], flushing: undefined }
+      handles.set(stack, handle)
+    }
+    return handle
+  }
+
+  const codecFor = async (
+    stack: string,
+    header: EncryptionHeader | undefined,
+    salt: string,
+  ): Promise<SecretCodec> => {
+    const handle = handleOf(stack)
+    if (!handle.codec) {
+      handle.codec = await SecretCodec.open(options, header, salt, paths(stack).snapshot)
+      handle.header = handle.codec.header
+    }
+    return handle.codec
+  }
+
+  const readSnapshotFile = async (stack: string, file: string): Promise<StackState> => {
+    let raw: unknown
+    try {
+      raw = JSON.parse(await readFile(file, 'utf8'))
+    } catch (error) {
+      throw new StateError(
+        `The state file ${file} could not be read as JSON (${(error as Error).message}). It was left untouched; restore an earlier version from ${paths(stack).history} or from a backup.`,
+        { location: file, cause: error },
+      )
+    }
+    const envelope = snapshotFileSchema.safeParse(raw)
+    if (!envelope.success) {
+      throw new StateError(
+        `The file ${file} is not a Skyloom state file (${envelope.error.issues[0]?.message}). It was left untouched.`,
+        {
+          location: file,
+        },
+      )
+    }
+    const migrated = migrateState(envelope.data.state as Record<string, unknown>, file)
+    const parsed = storedStateSchema.safeParse(migrated)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new StateError(
+        `The state file ${file} is damaged at ${issue?.path.join('.') || 'its root'}: ${issue?.message}. It was left untouched.`,
+        { location: file },
+      )
+    }
+    const codec = await codecFor(stack, envelope.data.encryption, parsed.data.salt)
+    return codec.decode(parsed.data) as StackState
+  }
+
+  const writeAtomically = async (file: string, content: string): Promise<void> => {
+    const temp = `${file}.${process.pid}.tmp`
+    const handle = await open(temp, 'w', FILE_MODE)
+    try {
+      await handle.writeFile(content)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  }
+
+  const snapshotText = (stack: string, state: StackState, operation: string): string => {
+    const handle = handleOf(stack)
+    return JSON.stringify({
+      format: 'skyloom-state',
+      schemaVersion: STATE_SCHEMA_VERSION,
+      savedAt: state.updatedAt,
+      operation,
+      ...(handle.header ? { encryption: handle.header } : {}),
+      state: handle.codec!.encode({ ...state, schemaVersion: STATE_SCHEMA_VERSION }),
+    })
+  }
+
+  const openJournal = async (stack: string): Promise<FileHandle> => {
+    const handle = handleOf(stack)
+    if (handle.journal) return handle.journal
+    const file = paths(stack).journal
+    // A kill during a write can leave half a line at the end: it was never acknowledged, so the
+    // cloud call it announced was never made. Cut it off before appending after it.
+    if (existsSync(file)) {
+      const text = await readFile(file, 'utf8')
+      if (text.length > 0 && !text.endsWith('\n'))
+        await truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)))
+    }
+    handle.journal = await open(file, 'a', FILE_MODE)
+    return handle.journal
+  }
+
+  const flush = (stack: string, handle: StackHandle): void => {
+    if (handle.flushing) return
+    handle.flushing = (async () => {
+      // Let every append of this tick join the batch.
+      await Promise.resolve()
+      while (handle.queue.length > 0) {
+        const batch = handle.queue.splice(0)
+        try {
+          const journal = await openJournal(stack)
+          await journal.write(batch.map((item) => item.line).join(''))
+          if (durability === 'fsync') await journal.datasync()
+          for (const item of batch) item.resolve()
+        } catch (error) {
+          const failure = new StateError(
+            `Could not write the journal of stack "${stack}" at ${paths(stack).journal}: ${(error as Error).message}`,
+            {
+              location: paths(stack).journal,
+              cause: error,
+            },
+          )
+          for (const item of batch) item.reject(failure)
+        }
+      }
+      handle.flushing = undefined
+    })()
+  }
+
+  const closeJournal = async (stack: string): Promise<void> => {
+    const handle = handleOf(stack)
+    await handle.flushing
+    await handle.journal?.close()
+    handle.journal = undefined
+  }
+
+  const readHistoryIndex = async (stack: string): Promise<HistoryEntry[]> => {
+    const file = paths(stack).historyIndex
+    if (!existsSync(file)) return []
+    const entries: HistoryEntry[] = []
+    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+      if (!line) continue
+      try {
+        entries.push(JSON.parse(line) as HistoryEntry)
+      } catch {
+        // A torn last line of the index only loses that entry's listing, not its snapshot.
+      }
+    }
+    return entries
+  }
+
+  return {
+    location: root,
+
+    async read(stack) {
+      const file = paths(stack)
+      if (!existsSync(file.snapshot)) {
+        if (existsSync(file.journal)) {
+          throw new StateError(
+            `Stack "${stack}" has a journal (${file.journal}) but no snapshot (${file.snapshot}); the state is incomplete. Restore state.json from history or a backup; nothing was changed.`,
+            { location: file.snapshot },
+          )
+        }
+        return undefined
+      }
+      const snapshot = await readSnapshotFile(stack, file.snapshot)
+      if (!existsSync(file.journal)) return snapshot
+      const codec = handleOf(stack).codec!
+      const state = workingCopy(snapshot)
+      const lines = (await readFile(file.journal, 'utf8')).split('\n')
+      for (let index = 0; index < lines.length; index++) {
+        const line = lines[index]!
+        if (line === '') continue
+        const where = `${file.journal}:${index + 1}`
+        let raw: unknown
+        try {
+          raw = JSON.parse(line)
+        } catch {
+          // The last line without its newline is a torn write: never acknowledged, safely ignored.
+          if (index === lines.length - 1) break
+          throw new StateError(
+            `The journal line ${where} is not valid JSON, and it is not the last line, so the journal is damaged. It was left untouched; restore from ${file.history} or a backup.`,
+            { location: where },
+          )
+        }
+        const parsed = journalEntrySchema.safeParse(raw)
+        if (!parsed.success) {
+          throw new StateError(
+            `The journal line ${where} is not a valid entry (${parsed.error.issues[0]?.message}). It was left untouched.`,
+            {
+              location: where,
+            },
+          )
+        }
+        const entry = codec.decode(parsed.data) as JournalEntry
+        if (entry.v <= state.version) continue
+        if (entry.v !== state.version + 1) {
+          throw new StateError(
+            `The journal ${file.journal} skips from version ${state.version} to ${entry.v} at line ${index + 1}.`,
+            {
+              location: where,
+            },
+          )
+        }
+        applyEntry(state, entry)
+      }
+      return state
+    },
+
+    async append(stack, entries, initial) {
+      const file = paths(stack)
+      const handle = handleOf(stack)
+      if (!existsSync(file.snapshot)) {
+        await mkdir(file.dir, { recursive: true })
+        await codecFor(stack, undefined, initial.salt)
+        await writeAtomically(file.snapshot, snapshotText(stack, initial, 'create'))
+      } else if (!handle.codec) {
+        await readSnapshotFile(stack, file.snapshot)
+      }
+      const codec = handle.codec!
+      await Promise.all(
+        entries.map(
+          (entry) =>
+            new Promise<void>((resolvePromise, reject) => {
+              handle.queue.push({
+                line: `${JSON.stringify(codec.encode(entry))}\n`,
+                resolve: resolvePromise,
+                reject,
+              })
+              flush(stack, handle)
+            }),
+        ),
+      )
+    },
+
+    async compact(stack, state, operation) {
+      const file = paths(stack)
+      await mkdir(file.history, { recursive: true })
+      if (!handleOf(stack).codec) {
+        if (existsSync(file.snapshot)) await readSnapshotFile(stack, file.snapshot)
+        else await codecFor(stack, undefined, state.salt)
+      }
+      await closeJournal(stack)
+      const text = snapshotText(stack, state, operation)
+      await writeAtomically(file.snapshot, text)
+      // Entries up to state.version are now in the snapshot; a crash before this line only
+      // leaves entries that replay skips.
+      await writeAtomically(file.journal, '')
+      const name = `v${String(state.version).padStart(8, '0')}.json`
+      await writeAtomically(join(file.history, name), text)
+      const entry: HistoryEntry = {
+        version: state.version,
+        at: state.updatedAt,
+        operation,
+        resources: Object.keys(state.resources).length,
+      }
+      const index = [
+        entry,
+        ...(await readHistoryIndex(stack)).filter((item) => item.version !== state.version),
+      ]
+      const kept = index.slice(0, historyLimit)
+      for (const dropped of index.slice(historyLimit)) {
+        await unlink(join(file.history, `v${String(dropped.version).padStart(8, '0')}.json`)).catch(() => {})
+      }
+      await writeAtomically(file.historyIndex, kept.map((item) => `${JSON.stringify(item)}\n`).join(''))
+    },
+
+    async history(stack) {
+      return readHistoryIndex(stack)
+    },
+
+    async snapshot(stack, version) {
+      const file = join(paths(stack).history, `v${String(version).padStart(8, '0')}.json`)
+      if (!existsSync(file)) {
+        throw new StateError(
+          `Stack "${stack}" has no saved version ${version} (${file}); list versions with history().`,
+          {
+            location: file,
+          },
+        )
+      }
+      return readSnapshotFile(stack, file)
+    },
+
+    async lock(stack, request: LockRequest): Promise<StateLock> {
+      const file = paths(stack)
+      await mkdir(file.dir, { recursive: true })
+      const readRecord = async (): Promise<LockRecord | undefined> => {
+        try {
+          return JSON.parse(await readFile(file.lock, 'utf8')) as LockRecord
+        } catch {
+          return undefined
+        }
+      }
+      // The lock appears with its content in one step: written to a private file, then hard-linked
+      // to lock.json, which fails if the lock exists. A crash never leaves an empty lock behind.
+      const tryCreate = async (record: LockRecord): Promise<boolean> => {
+        const temp = `${file.lock}.${process.pid}.${record.token}.tmp`
+        await writeAtomically(temp, JSON.stringify(record))
+        try {
+          await link(temp, file.lock)
+          return true
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+          return false
+        } finally {
+          await unlink(temp).catch(() => {})
+        }
+      }
+      const held = await acquireWithWait(stack, request, async () => {
+        const record = newLockRecord(request)
+        if (await tryCreate(record)) return { acquired: true, lock: record }
+        const holder = await readRecord()
+        if (holder && !isStale(holder, request.clock.now()))
+          return { acquired: false, holder: publicHolder(holder) }
+        if (holder) request.onStale?.(publicHolder(holder))
+        // Move the stale (or unreadable) lock aside atomically: of two breakers only one rename
+        // succeeds, and the loser finds the winner's fresh lock on its next try.
+        const aside = `${file.lock}.stale.${process.pid}.${Date.now()}`
+        try {
+          await rename(file.lock, aside)
+          await unlink(aside)
+        } catch {
+          // Someone else broke it first.
+        }
+        if (await tryCreate(record)) return { acquired: true, lock: record }
+        const winner = await readRecord()
+        return { acquired: false, holder: winner ? publicHolder(winner) : undefined }
+      })
+      let mine = held
+      return {
+        holder: publicHolder(held),
+        async renew() {
+          const current = await readRecord()
+          if (current?.token !== mine.token) {
+            throw new StateError(
+              `The lock on stack "${stack}" (${file.lock}) was taken by someone else (forceUnlock?).`,
+              {
+                location: file.lock,
+              },
+            )
+          }
+          mine = renewedRecord(mine, request)
+          await writeAtomically(file.lock, JSON.stringify(mine))
+        },
+        async release() {
+          await closeJournal(stack)
+          const current = await readRecord()
+          if (current?.token === mine.token) await unlink(file.lock).catch(() => {})
+        },
+      }
+    },
+
+    async forceUnlock(stack) {
+      const file = paths(stack).lock
+      let holder: LockRecord | undefined
+      try {
+        holder = JSON.parse(await readFile(file, 'utf8')) as LockRecord
+      } catch {
+        holder = undefined
+      }
+      await unlink(file).catch(() => {})
+      return holder ? publicHolder(holder) : undefined
+    },
+
+    async stacks() {
+      if (!existsSync(root)) return []
+      const entries = await readdir(root, { withFileTypes: true })
+      return entries
+        .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'state.json')))
+        .map((entry) => entry.name)
+        .sort()
+    },
+  }
+}
