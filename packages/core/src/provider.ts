@@ -4,7 +4,9 @@
  * @packageDocumentation
  */
 
-export type { Clock } from './clock/clock.js'
+export { type Clock, systemClock } from './clock/clock.js'
+export { ManualClock } from './clock/manual-clock.js'
+export { VirtualClock } from './clock/virtual-clock.js'
 export { type ErrorClass, type ErrorClassification, ProviderError, SkyloomError } from './errors/index.js'
 export { cidrContains, cidrOverlaps, type Ipv4Block, parseCidr } from './model/cidr.js'
 export { IMAGE_ALIASES, type ImageAlias, isImageAlias } from './model/image.js'
@@ -60,6 +62,7 @@ export type {
   ResourceHandlerV1,
   UpdateRequest,
 } from './provider/contract.js'
+export { defineHandler } from './provider/contract.js'
 export type {
   FirewallSpec,
   InstanceGroupSpec,
@@ -69,3 +72,5 @@ export type {
   SubnetSpec,
   VolumeSpec,
 } from './provider/specs.js'
+export { seededRandom } from './scheduler/backoff.js'
+export { TokenBucket } from './scheduler/token-bucket.js'

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import PQueue from 'p-queue'
+import { CancelledError } from '../errors/cancelled-error.js'
 import { ProviderError } from '../errors/provider-error.js'
 import { SkyloomError } from '../errors/skyloom-error.js'
 import { StateError } from '../errors/state-error.js'
@@ -11,6 +13,7 @@ import type { Plan, PlanStep, ResourceChange } from '../plan/types.js'
 import type { NormalizedHandler, NormalizedProvider } from '../provider/normalize.js'
 import type { RetryPolicy } from '../scheduler/backoff.js'
 import { runDag } from '../scheduler/dag-runner.js'
+import { DeadlineWatcher } from '../scheduler/deadline-watcher.js'
 import type { JournalDraft } from '../state/journal.js'
 import type { ResourceState } from '../state/types.js'
 import type { StepCallContext } from './calls.js'
@@ -18,7 +21,7 @@ import { type ContextDeps, mutationContext } from './contexts.js'
 import type { ReadBatcher } from './read-batcher.js'
 import type { Session } from './session.js'
 import type { StepResult } from './types.js'
-import { changedKeys, resolveRefs, revealForProvider, sealSecrets } from './values.js'
+import { changedKeys, type PreparedProps, prepareProps, revealForProvider, sealSecrets } from './values.js'
 
 export interface ExecuteDeps extends ContextDeps {
   readonly session: Session
@@ -36,9 +39,14 @@ interface StepRun {
   readonly handler: NormalizedHandler | undefined
   readonly priority: number
   readonly signal: AbortSignal
+  /** Aborts waiting at a scope gate (cancel, timeout, failFast); `signal` aborts the call itself. */
+  readonly gate: AbortSignal
   readonly call: StepCallContext
   readonly cancelled: AbortSignal
 }
+
+/** Steps running at once per rate-limit scope; the rest wait their turn in priority order. */
+const MAX_ACTIVE_PER_SCOPE = 512
 
 /** Failures that certainly made nothing in the cloud: their intent can be closed at once. */
 const CLEAN_CLASSES = new Set(['invalid', 'quota', 'throttled', 'not-found', 'conflict'])
@@ -68,9 +76,42 @@ export async function executePlan(
     (id) => byId.get(id)?.expectedMs ?? 0,
     (id) => dependents.get(id) ?? [],
   )
+  // One listener for the whole run, not one per step: cancelling aborts every running step's
+  // controllers; failFast aborts only their gates (calls already made finish).
   const cancelSignal = options.signal
     ? AbortSignal.any([deps.session.signal, options.signal])
     : deps.session.signal
+  const active = new Set<{ signal: AbortController; gate: AbortController }>()
+  let failFastReason: CancelledError | undefined
+  cancelSignal.addEventListener(
+    'abort',
+    () => {
+      for (const controls of active) {
+        controls.signal.abort(cancelSignal.reason)
+        controls.gate.abort(cancelSignal.reason)
+      }
+    },
+    { once: true },
+  )
+  const watcher = new DeadlineWatcher(deps.clock)
+  // Steps are admitted per scope (of their first call), highest priority first, at most
+  // MAX_ACTIVE_PER_SCOPE at a time: memory stays bounded on huge plans, and steps waiting for
+  // one scope never hold back another.
+  const admissions = new Map<string, PQueue>()
+  const admit = <T>(step: PlanStep, priority: number, body: () => Promise<T>): Promise<T> => {
+    const handler = deps.providers.get(step.provider)?.kinds.get(step.kind)
+    const scope =
+      step.operation === 'forget' || step.operation === 'record'
+        ? 'state'
+        : (handler?.traits(step.operation).scope ?? 'unknown')
+    const key = `${step.provider}/${scope}`
+    let queue = admissions.get(key)
+    if (!queue) {
+      queue = new PQueue({ concurrency: MAX_ACTIVE_PER_SCOPE })
+      admissions.set(key, queue)
+    }
+    return queue.add(body, { priority }) as Promise<T>
+  }
   const results = new Map<string, StepResult>()
   const started = new Set<string>()
   let index = 0
@@ -86,7 +127,15 @@ export async function executePlan(
     failFast: options.failFast === true,
     execute: (node) => {
       started.add(node.id)
-      return runStep(node.step, node.priority, index++)
+      return admit(node.step, node.priority, () => runStep(node.step, node.priority, index++)).catch(
+        (error: unknown) => {
+          if (options.failFast && !failFastReason) {
+            failFastReason = new CancelledError(`Cancelled because ${node.id} failed (failFast).`)
+            for (const controls of active) controls.gate.abort(failFastReason)
+          }
+          throw error
+        },
+      )
     },
     onSettled: (node, result) => {
       if (started.has(node.id)) return
@@ -139,13 +188,23 @@ export async function executePlan(
       step.operation === 'create' || step.operation === 'update' || step.operation === 'delete'
         ? (change?.options.timeouts[step.operation] ?? deps.defaultTimeoutMs)
         : deps.defaultTimeoutMs
-    const timeout = new AbortController()
-    const stepDone = new AbortController()
-    void deps.clock.sleep(operationTimeout, stepDone.signal).then(
-      () => timeout.abort(new TimeoutError(step.urn, step.operation, operationTimeout)),
-      () => {},
-    )
-    const signal = AbortSignal.any([cancelSignal, timeout.signal])
+    const controls = { signal: new AbortController(), gate: new AbortController() }
+    if (cancelSignal.aborted) {
+      controls.signal.abort(cancelSignal.reason)
+      controls.gate.abort(cancelSignal.reason)
+    } else if (failFastReason) {
+      controls.gate.abort(failFastReason)
+    }
+    active.add(controls)
+    let timedOut = false
+    const unwatch = watcher.watch(startedAt + operationTimeout, () => {
+      timedOut = true
+      const reason = new TimeoutError(step.urn, step.operation, operationTimeout)
+      controls.signal.abort(reason)
+      controls.gate.abort(reason)
+    })
+    const signal = controls.signal.signal
+    const gate = controls.gate.signal
     const call: StepCallContext = { ...base, retriesLeft: deps.policy.stepBudget }
     let outcome: StepOutcome = 'done'
     let failure: SkyloomError | undefined
@@ -170,13 +229,14 @@ export async function executePlan(
         handler: provider.kinds.get(step.kind),
         priority,
         signal,
+        gate,
         call,
         cancelled: cancelSignal,
       }
       outcome = await perform(run)
       return outcome as 'done' | 'noop'
     } catch (error) {
-      const cancelled = options.signal?.aborted === true && !timeout.signal.aborted
+      const cancelled = (options.signal?.aborted === true || failFastReason !== undefined) && !timedOut
       outcome = cancelled ? 'cancelled' : 'failed'
       failure = asSkyloomError(error, step)
       deps.logger[cancelled ? 'warn' : 'error'](
@@ -185,7 +245,8 @@ export async function executePlan(
       )
       throw failure
     } finally {
-      stepDone.abort()
+      unwatch()
+      active.delete(controls)
       const durationMs = deps.clock.now() - startedAt
       const retries = deps.policy.stepBudget - call.retriesLeft
       deps.events.emit({
@@ -242,11 +303,13 @@ export async function executePlan(
     return run.handler
   }
 
-  function desiredProps(run: StepRun): Record<string, unknown> {
-    const { props, missing } = resolveRefs(run.change?.props ?? {}, deps.session.state)
-    if (missing.length > 0) {
+  function desiredProps(run: StepRun): PreparedProps {
+    const prepared = prepareProps(run.change?.props ?? {}, deps.session.state, (secret) =>
+      deps.session.redactor.learn(secret),
+    )
+    if (prepared.missing.length > 0) {
       throw new ValidationError(
-        missing.map((entry) => ({
+        prepared.missing.map((entry) => ({
           path: `${run.step.urn}.props.${entry.split(' -> ')[0]}`,
           rule: 'unresolved-reference',
           message: `${entry.split(' -> ')[1]} has no value after its resource was applied; check that the provider returns that output`,
@@ -254,8 +317,7 @@ export async function executePlan(
         'apply',
       )
     }
-    deps.session.redactor.learn(props)
-    return props
+    return prepared
   }
 
   function providerSection(
@@ -282,8 +344,7 @@ export async function executePlan(
     const handler = requireHandler(run)
     const { step, change, provider } = run
     const state = deps.session.state
-    const props = desiredProps(run)
-    const sealed = sealSecrets(props, state.salt)
+    const { sealed, revealed } = desiredProps(run)
     const key = randomUUID()
     await deps.session.record([
       {
@@ -305,7 +366,7 @@ export async function executePlan(
       provider,
       step.urn,
       run.signal,
-      providerSection(run, props),
+      providerSection(run, revealed),
       key,
       run.call,
     )
@@ -318,11 +379,11 @@ export async function executePlan(
           operation: 'create',
           urn: step.urn,
           priority: run.priority,
-          signal: run.signal,
+          signal: run.gate,
           step: run.call,
           redactor: deps.session.redactor,
         },
-        () => handler.create(revealForProvider(props), ctx),
+        () => handler.create(revealed, ctx),
       )
     } catch (error) {
       if (ProviderError.isInstance(error) && CLEAN_CLASSES.has(error.classification)) {
@@ -400,8 +461,7 @@ export async function executePlan(
     if (!current) {
       throw new StateError(`Cannot update ${step.urn}: it is no longer in the state. Plan again.`)
     }
-    const props = desiredProps(run)
-    const sealed = sealSecrets(props, state.salt)
+    const { sealed, revealed } = desiredProps(run)
     const changed = changedKeys(current.props, sealed, state.salt)
     if (changed.length === 0) {
       // The plan could not know (a referenced value was unknown); at apply time nothing differs.
@@ -428,7 +488,7 @@ export async function executePlan(
       provider,
       step.urn,
       run.signal,
-      providerSection(run, props),
+      providerSection(run, revealed),
       key,
       run.call,
     )
@@ -441,7 +501,7 @@ export async function executePlan(
           operation: 'update',
           urn: step.urn,
           priority: run.priority,
-          signal: run.signal,
+          signal: run.gate,
           step: run.call,
           redactor: deps.session.redactor,
         },
@@ -453,7 +513,7 @@ export async function executePlan(
                 props: revealForProvider(current.props),
                 outputs: revealForProvider(current.outputs),
               },
-              desired: revealForProvider(props),
+              desired: revealed,
               changed,
             },
             ctx,
@@ -557,7 +617,7 @@ export async function executePlan(
           operation: 'delete',
           urn: step.urn,
           priority: run.priority,
-          signal: run.signal,
+          signal: run.gate,
           step: run.call,
           redactor: deps.session.redactor,
         },

@@ -63,12 +63,21 @@ export async function recoverPending(deps: RecoveryDeps): Promise<void> {
           `A create of ${intent.urn} was interrupted and provider "${provider.key}" cannot find resources by ownership tags (no find or list), so Skyloom cannot tell whether it exists. Check the cloud for a ${intent.kind} tagged skyloom-urn=${intent.urn}; then import it, or drop the intent.`,
         )
       }
-      const found = await call('find', 'find', () =>
-        handler.find(
-          { idempotencyKey: intent.key, ownership: ownershipOf(session.stack, intent.urn) },
-          context,
-        ),
-      )
+      const lookup = () =>
+        call('find', 'find', () =>
+          handler.find(
+            { idempotencyKey: intent.key, ownership: ownershipOf(session.stack, intent.urn) },
+            context,
+          ),
+        )
+      let found = await lookup()
+      // Nothing found right after the attempt may be eventual consistency: look again once the
+      // provider's consistency window has passed, before concluding nothing was made.
+      const settlesAt = Date.parse(intent.startedAt) + provider.consistencyWindowMs
+      if (found.length === 0 && deps.clock.now() < settlesAt) {
+        await deps.clock.sleep(settlesAt - deps.clock.now(), signal)
+        found = await lookup()
+      }
       const known = new Set<string>([
         ...(session.state.resources[intent.urn] ? [session.state.resources[intent.urn]!.id] : []),
         ...session.state.condemned.filter((old) => old.urn === intent.urn).map((old) => old.id),

@@ -60,7 +60,35 @@ export async function refreshResources(
               operationContext(deps, provider, chunk[0]!.urn, session.signal, undefined),
             ),
         )
-        for (const resource of chunk) report.push(await reconcile(deps, resource, found.get(resource.id)))
+        // A miss right after a create or update may be eventual consistency: look again later.
+        const window = provider.consistencyWindowMs
+        const young = chunk.filter(
+          (resource) => !found.has(resource.id) && deps.clock.now() - Date.parse(resource.updatedAt) < window,
+        )
+        let second: ReadonlyMap<
+          string,
+          { props: Record<string, unknown>; outputs: Record<string, unknown>; status?: string }
+        > = new Map()
+        if (young.length > 0) {
+          const oldest = Math.min(...young.map((resource) => Date.parse(resource.updatedAt)))
+          await deps.clock.sleep(Math.max(0, oldest + window - deps.clock.now()), session.signal)
+          second = await deps.calls.call(
+            {
+              provider,
+              scope: handler.traits('read').scope,
+              operation: 'read',
+              priority: 0,
+              signal: session.signal,
+            },
+            () =>
+              handler.readMany(
+                young.map((resource) => resource.id),
+                operationContext(deps, provider, young[0]!.urn, session.signal, undefined),
+              ),
+          )
+        }
+        for (const resource of chunk)
+          report.push(await reconcile(deps, resource, found.get(resource.id) ?? second.get(resource.id)))
       }
     }),
   )

@@ -45,6 +45,12 @@ export interface ProviderLimitsV1 {
   readonly mutateScope?: string
   /** Most calls of this provider in flight at once, across scopes. */
   readonly maxConcurrency?: number
+  /**
+   * How long after a create or update a read or find may still miss the resource (eventual
+   * consistency, as on EC2). A miss within this window is not trusted: the engine looks again
+   * once it has passed, instead of concluding the resource is gone. Default 0.
+   */
+  readonly consistencyWindowMs?: number
 }
 
 export interface RateLimitScopeV1 {
@@ -244,4 +250,12 @@ export interface MutationContext extends OperationContext {
   readonly idempotencyKey: string
   /** Reports progress of a long operation ("waiting for instance to run"). */
   progress(message: string): void
+}
+
+/**
+ * Types a handler against its kind's props and outputs, and returns it in the form the
+ * provider's `kinds` map takes: `kinds: { network: defineHandler<NetworkSpec, NetworkOutputs>({ … }) }`.
+ */
+export function defineHandler<P, O>(handler: ResourceHandlerV1<P, O>): ResourceHandlerV1 {
+  return handler as unknown as ResourceHandlerV1
 }

@@ -71,6 +71,7 @@ export interface NormalizedProvider {
   readonly kinds: ReadonlyMap<string, NormalizedHandler>
   readonly scopes: Readonly<Record<string, RateLimitScopeV1>>
   readonly maxConcurrency: number
+  readonly consistencyWindowMs: number
   readonly pricing: PricingV1 | undefined
   classify(error: unknown): ErrorClassification
 }
@@ -134,6 +135,7 @@ export function normalizeProvider(provider: ProviderV1): NormalizedProvider {
     kinds,
     scopes,
     maxConcurrency: limits.maxConcurrency ?? 64,
+    consistencyWindowMs: limits.consistencyWindowMs ?? 0,
     pricing: provider.pricing,
     classify,
   }

@@ -42,8 +42,11 @@ export class ScopeLimiter {
 
   /** Runs `call` once the scope allows it. Higher `priority` goes first. */
   async run<T>(priority: number, call: () => Promise<T>, signal?: AbortSignal, tokens = 1): Promise<T> {
+    // The signal is checked when the call reaches the front rather than registered with the
+    // queue: a listener per queued call costs more than skipping a dead one.
     await this.#gate.add(
       async () => {
+        if (signal?.aborted) throw signal.reason
         await this.#slots.acquire(signal)
         try {
           const pause = this.#pausedUntil - this.#clock.now()
@@ -55,7 +58,7 @@ export class ScopeLimiter {
           throw error
         }
       },
-      { priority, ...(signal ? { signal } : {}) },
+      { priority },
     )
     this.stats.calls++
     try {

@@ -153,13 +153,13 @@ export function fileState(options: FileStateOptions = {}): StateStore {
 
   const snapshotText = (stack: string, state: StackState, operation: string): string => {
     const handle = handleOf(stack)
-    return JSON.stringify({
+    return handle.codec!.stringify({
       format: 'skyloom-state',
       schemaVersion: STATE_SCHEMA_VERSION,
       savedAt: state.updatedAt,
       operation,
       ...(handle.header ? { encryption: handle.header } : {}),
-      state: handle.codec!.encode({ ...state, schemaVersion: STATE_SCHEMA_VERSION }),
+      state: { ...state, schemaVersion: STATE_SCHEMA_VERSION },
     })
   }
 
@@ -301,7 +301,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           (entry) =>
             new Promise<void>((resolvePromise, reject) => {
               handle.queue.push({
-                line: `${JSON.stringify(codec.encode(entry))}\n`,
+                line: `${codec.stringify(entry)}\n`,
                 resolve: resolvePromise,
                 reject,
               })
@@ -325,7 +325,11 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       // leaves entries that replay skips.
       await writeAtomically(file.journal, '')
       const name = `v${String(state.version).padStart(8, '0')}.json`
-      await writeAtomically(join(file.history, name), text)
+      // The history copy shares the snapshot's bytes: a hard link, swapped in atomically.
+      const temp = join(file.history, `${name}.${process.pid}.tmp`)
+      await unlink(temp).catch(() => {})
+      await link(file.snapshot, temp)
+      await rename(temp, join(file.history, name))
       const entry: HistoryEntry = {
         version: state.version,
         at: state.updatedAt,

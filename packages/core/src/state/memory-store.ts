@@ -1,5 +1,5 @@
 import { StateError } from '../errors/state-error.js'
-import { applyEntry, type JournalEntry, workingCopy } from './journal.js'
+import { applyEntry, type WorkingState, workingCopy } from './journal.js'
 import {
   acquireWithWait,
   isStale,
@@ -18,8 +18,8 @@ import {
 import type { StackState } from './types.js'
 
 interface StackRecord {
-  snapshot: StackState
-  journal: JournalEntry[]
+  /** The live state: appended entries are applied to it at once (memory needs no journal). */
+  state: WorkingState | undefined
   history: Array<{ entry: HistoryEntry; state: StackState }>
   lock: LockRecord | undefined
 }
@@ -34,39 +34,42 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
   const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT
   const location = 'memory'
 
-  const current = (record: StackRecord): StackState => {
-    if (record.journal.length === 0) return record.snapshot
-    const state = workingCopy(record.snapshot)
-    for (const entry of record.journal) applyEntry(state, entry)
-    return state
+  const frozen = (state: WorkingState): StackState => ({
+    ...state,
+    resources: { ...state.resources },
+    pending: { ...state.pending },
+    condemned: [...state.condemned],
+  })
+  const recordOf = (stack: string): StackRecord => {
+    let record = stacks.get(stack)
+    if (!record) {
+      record = { state: undefined, history: [], lock: undefined }
+      stacks.set(stack, record)
+    }
+    return record
   }
 
   return {
     location,
     async read(stack) {
-      const record = stacks.get(stack)
-      return record?.snapshot ? current(record) : undefined
+      const state = stacks.get(stack)?.state
+      return state ? frozen(state) : undefined
     },
     async append(stack, entries, initial) {
-      let record = stacks.get(stack)
-      if (!record) {
-        record = { snapshot: initial, journal: [], history: [], lock: undefined }
-        stacks.set(stack, record)
-      }
-      if (!record.snapshot) record.snapshot = initial
-      const expected = (record.journal.at(-1)?.v ?? record.snapshot.version) + 1
+      const record = recordOf(stack)
+      record.state ??= workingCopy(initial)
+      const expected = record.state.version + 1
       if (entries[0] && entries[0].v !== expected) {
         throw new StateError(
           `Journal entries for stack "${stack}" must continue at version ${expected}, got ${entries[0].v}; another writer changed the state.`,
           { location },
         )
       }
-      record.journal.push(...entries)
+      for (const entry of entries) applyEntry(record.state, entry)
     },
     async compact(stack, state, operation) {
-      const record = stacks.get(stack) ?? { snapshot: state, journal: [], history: [], lock: undefined }
-      record.snapshot = state
-      record.journal = []
+      const record = recordOf(stack)
+      record.state = workingCopy(state)
       record.history.unshift({
         entry: {
           version: state.version,
@@ -77,7 +80,6 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
         state,
       })
       record.history.length = Math.min(record.history.length, historyLimit)
-      stacks.set(stack, record)
     },
     async history(stack) {
       return stacks.get(stack)?.history.map((item) => item.entry) ?? []
@@ -93,14 +95,7 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
       return found.state
     },
     async lock(stack, request: LockRequest): Promise<StateLock> {
-      const record = (): StackRecord => {
-        let found = stacks.get(stack)
-        if (!found) {
-          found = { snapshot: undefined as unknown as StackState, journal: [], history: [], lock: undefined }
-          stacks.set(stack, found)
-        }
-        return found
-      }
+      const record = (): StackRecord => recordOf(stack)
       const held = await acquireWithWait(stack, request, async () => {
         const entry = record()
         if (entry.lock && !isStale(entry.lock, request.clock.now())) {
@@ -136,7 +131,7 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
       return holder
     },
     async stacks() {
-      return [...stacks.entries()].filter(([, record]) => record.snapshot !== undefined).map(([name]) => name)
+      return [...stacks.entries()].filter(([, record]) => record.state !== undefined).map(([name]) => name)
     },
   }
 }

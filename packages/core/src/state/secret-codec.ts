@@ -99,6 +99,18 @@ export class SecretCodec {
     )
   }
 
+  /**
+   * `value` as JSON with secrets sealed, in one pass: the replacer sees each original value
+   * through its holder (before `toJSON` hides a secret), so nothing is copied first.
+   */
+  stringify(value: unknown): string {
+    const codec = this
+    return JSON.stringify(value, function (this: Record<string, unknown>, key: string, converted: unknown) {
+      const original = this[key]
+      return isSecret(original) ? codec.encode(original) : converted
+    })
+  }
+
   /** A JSON-ready copy of `value` with secrets sealed. */
   encode(value: unknown): unknown {
     if (isSecret(value)) {

@@ -1,0 +1,262 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  createEngine,
+  createStack,
+  fileState,
+  instance,
+  LockError,
+  memoryState,
+  network,
+  planHasChanges,
+  StateError,
+  secret,
+  systemClock,
+} from '../src/index.js'
+import { migrateState } from '../src/state/migrate.js'
+import { createMockProvider, type MockProvider } from '../src/testing.js'
+
+const dirs: string[] = []
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
+})
+async function tempDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'skyloom-state-'))
+  dirs.push(dir)
+  return dir
+}
+
+function secretStack(provider: MockProvider, token = 'db-password-hunter2') {
+  const stack = createStack('app', { provider })
+  stack.add(network('net', { cidr: '10.0.0.0/16' }))
+  stack.add(
+    instance('vm', {
+      size: 'small',
+      image: 'debian-12',
+      subnet: 'subnet-x',
+      userData: secret(`PASSWORD=${token}`),
+    }),
+  )
+  return stack
+}
+
+describe('file state store', () => {
+  it('never writes a secret in clear; encrypts it with a passphrase and reads it back', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    const engine = createEngine({ state: fileState({ dir, passphrase: 'correct horse' }) })
+    await engine.up(secretStack(provider))
+    const files = await readdir(join(dir, 'app'), { recursive: true })
+    for (const file of files) {
+      if (!file.endsWith('.json') && !file.endsWith('.ndjson')) continue
+      expect(await readFile(join(dir, 'app', file), 'utf8')).not.toContain('hunter2')
+    }
+    const again = createEngine({ state: fileState({ dir, passphrase: 'correct horse' }) })
+    const state = (await again.readState('app'))!
+    const userData = state.resources['app/instance/vm']!.props.userData as { reveal(): string }
+    expect(userData.reveal()).toBe('PASSWORD=db-password-hunter2')
+    expect(planHasChanges(await again.plan(secretStack(provider)))).toBe(false)
+    // A changed secret is seen as a change.
+    expect(planHasChanges(await again.plan(secretStack(provider, 'other')))).toBe(true)
+  })
+
+  it('refuses a wrong passphrase with a clear error and leaves the files alone', async () => {
+    const dir = await tempDir()
+    await createEngine({ state: fileState({ dir, passphrase: 'right' }) }).up(
+      secretStack(createMockProvider()),
+    )
+    const before = readFileSync(join(dir, 'app', 'state.json'), 'utf8')
+    const error = await createEngine({ state: fileState({ dir, passphrase: 'wrong' }) })
+      .readState('app')
+      .catch((caught: unknown) => caught)
+    expect(StateError.isInstance(error)).toBe(true)
+    expect((error as Error).message).toContain('does not match')
+    expect(readFileSync(join(dir, 'app', 'state.json'), 'utf8')).toBe(before)
+  })
+
+  it('keeps only a fingerprint of secrets when no key is configured, and still detects changes', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    const engine = createEngine({ state: fileState({ dir }) })
+    await engine.up(secretStack(provider))
+    const text = readFileSync(join(dir, 'app', 'state.json'), 'utf8')
+    expect(text).not.toContain('hunter2')
+    expect(text).toContain('"$secret":{"fp":')
+    const fresh = createEngine({ state: fileState({ dir }) })
+    expect(planHasChanges(await fresh.plan(secretStack(provider)))).toBe(false)
+    expect(planHasChanges(await fresh.plan(secretStack(provider, 'rotated')))).toBe(true)
+  })
+
+  it('reports a corrupt state file by name and never overwrites it', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    await createEngine({ state: fileState({ dir }) }).up(secretStack(provider))
+    const file = join(dir, 'app', 'state.json')
+    writeFileSync(file, '{"format":"skyloom-state", this is not json')
+    const engine = createEngine({ state: fileState({ dir }) })
+    const error = await engine.up(secretStack(provider)).catch((caught: unknown) => caught)
+    expect(StateError.isInstance(error)).toBe(true)
+    expect((error as Error).message).toContain(file)
+    expect((error as Error).message).toContain('left untouched')
+    expect(readFileSync(file, 'utf8')).toBe('{"format":"skyloom-state", this is not json')
+    // The failed run released its lock.
+    expect(readdirSync(join(dir, 'app'))).not.toContain('lock.json')
+  })
+
+  it('refuses a state written by a newer schema', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    await createEngine({ state: fileState({ dir }) }).up(secretStack(provider))
+    const file = join(dir, 'app', 'state.json')
+    const data = JSON.parse(readFileSync(file, 'utf8'))
+    data.state.schemaVersion = 99
+    writeFileSync(file, JSON.stringify(data))
+    const error = await createEngine({ state: fileState({ dir }) })
+      .readState('app')
+      .catch((caught: unknown) => caught)
+    expect((error as Error).message).toContain('written by a newer Skyloom (state schema 99')
+  })
+
+  it('migrates older schemas step by step', () => {
+    const migrations = {
+      0: (state: Record<string, unknown>) => ({ ...state, schemaVersion: 1, condemned: [] }),
+      1: (state: Record<string, unknown>) => ({ ...state, schemaVersion: 2, migrated: true }),
+    }
+    expect(migrateState({ schemaVersion: 0 }, 'test', migrations, 2)).toEqual({
+      schemaVersion: 2,
+      condemned: [],
+      migrated: true,
+    })
+    expect(() => migrateState({ schemaVersion: 0 }, 'test', {}, 1)).toThrow(
+      'No migration from state schema 0',
+    )
+    expect(() => migrateState({}, 'test')).toThrow('no schemaVersion')
+  })
+
+  it('ignores a torn last journal line and keeps appending after it', async () => {
+    const dir = await tempDir()
+    const store = fileState({ dir })
+    const provider = createMockProvider()
+    const engine = createEngine({ state: store })
+    const stack = createStack('app', { provider })
+    stack.add(network('net', { cidr: '10.0.0.0/16' }))
+    const plan = await engine.plan(stack)
+    await engine.apply(plan)
+    // Simulate a crash mid-write: half an entry, no newline.
+    await appendFile(join(dir, 'app', 'journal.ndjson'), '{"v":99,"at":"2026-')
+    const reader = createEngine({ state: fileState({ dir }) })
+    const state = (await reader.readState('app'))!
+    expect(Object.keys(state.resources)).toEqual(['app/network/net'])
+    stack.add(network('more', { cidr: '10.1.0.0/16' }))
+    const result = await reader.up(stack)
+    expect(result.ok).toBe(true)
+    expect(
+      Object.keys((await createEngine({ state: fileState({ dir }) }).readState('app'))!.resources).sort(),
+    ).toEqual(['app/network/more', 'app/network/net'])
+  })
+
+  it('refuses a damaged line in the middle of the journal, naming the file and line', async () => {
+    const dir = await tempDir()
+    const store = fileState({ dir })
+    const stack = createStack('app', { provider: createMockProvider() })
+    stack.add(network('net', { cidr: '10.0.0.0/16' }))
+    // Write journal entries without compaction, by appending through the store.
+    const initial = {
+      schemaVersion: 1,
+      stack: 'app',
+      version: 0,
+      salt: 's',
+      resources: {},
+      condemned: [],
+      pending: {},
+      updatedAt: '',
+    }
+    await store.append('app', [{ v: 1, at: 'x', type: 'resolve', key: 'k1' }], initial)
+    await store.append('app', [{ v: 2, at: 'x', type: 'resolve', key: 'k2' }], initial)
+    const journal = join(dir, 'app', 'journal.ndjson')
+    const lines = (await readFile(journal, 'utf8')).split('\n')
+    lines[0] = '{garbage'
+    await writeFile(journal, lines.join('\n'))
+    const error = await fileState({ dir })
+      .read('app')
+      .catch((caught: unknown) => caught)
+    expect((error as Error).message).toContain(`${journal}:1 is not valid JSON`)
+  })
+
+  it('breaks the lock of a dead process and reports a live holder', async () => {
+    const dir = await tempDir()
+    const store = fileState({ dir })
+    const request = { owner: 'me', operation: 'apply', leaseMs: 60_000, waitMs: 0, clock: systemClock }
+    const held = await store.lock('app', request)
+    const error = await store
+      .lock('app', { ...request, owner: 'someone else' })
+      .catch((caught: unknown) => caught)
+    expect(LockError.isInstance(error)).toBe(true)
+    expect((error as LockError).holder).toMatchObject({
+      owner: 'me',
+      pid: process.pid,
+      host: hostname(),
+      operation: 'apply',
+    })
+    await held.release()
+    // A lock left by a process that no longer exists on this host is stale.
+    await writeFile(
+      join(dir, 'app', 'lock.json'),
+      JSON.stringify({
+        owner: 'ghost',
+        host: hostname(),
+        pid: 2 ** 22 + 7,
+        operation: 'apply',
+        acquiredAt: '',
+        leaseUntil: '2999-01-01T00:00:00.000Z',
+        token: 't',
+      }),
+    )
+    const broken: string[] = []
+    const lock = await store.lock('app', { ...request, onStale: (holder) => broken.push(holder.owner) })
+    expect(broken).toEqual(['ghost'])
+    await lock.release()
+    // An expired lease is stale too, even from another host.
+    await writeFile(
+      join(dir, 'app', 'lock.json'),
+      JSON.stringify({
+        owner: 'far',
+        host: 'elsewhere',
+        pid: 1,
+        operation: 'apply',
+        acquiredAt: '',
+        leaseUntil: '2000-01-01T00:00:00.000Z',
+        token: 't',
+      }),
+    )
+    await (await store.lock('app', request)).release()
+    // forceUnlock breaks a live one.
+    await store.lock('app', request)
+    expect(await store.forceUnlock('app')).toMatchObject({ owner: 'me' })
+    await (await store.lock('app', request)).release()
+  })
+
+  it('waits for a lock up to the timeout, then names the holder', async () => {
+    const store = memoryState()
+    const request = { owner: 'first', operation: 'apply', leaseMs: 60_000, waitMs: 0, clock: systemClock }
+    const held = await store.lock('app', request)
+    const waits: string[] = []
+    const started = Date.now()
+    const error = await store
+      .lock('app', {
+        ...request,
+        owner: 'second',
+        waitMs: 700,
+        onWait: (holder) => waits.push(holder?.owner ?? '?'),
+      })
+      .catch((caught: unknown) => caught)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(650)
+    expect(waits).toEqual(['first'])
+    expect((error as Error).message).toContain('Waited 1 s')
+    setTimeout(() => void held.release(), 100)
+    await (await store.lock('app', { ...request, owner: 'third', waitMs: 2_000 })).release()
+  })
+})
