@@ -1,0 +1,218 @@
+import {
+  type CheckIssue,
+  type FoundResource,
+  ProviderError,
+  type ReadResult,
+  type ResourceHandlerV1,
+  type VolumeOutputs,
+  type VolumeSpec,
+} from '@skyloom/core/provider'
+import { waitForAction } from '../api/actions.js'
+import { PROVIDER_NAME } from '../api/errors.js'
+import type { ApiSession } from '../api/session.js'
+import { actionEnvelope, dropletEnvelope, type Volume, volumeEnvelope, volumeList } from '../api/wire.js'
+import { cloudName } from '../naming.js'
+import type { Runtime } from '../runtime.js'
+import { decodeTags, hasAllTags, ownershipTags, urnTag, userTagsToDigitalOcean } from '../tags.js'
+import { dropletNumber } from './droplet.js'
+import { ignoreNotFound } from './not-found.js'
+import { optionsOf, volumeOptionsSchema } from './options.js'
+
+/*
+ * volume → Block Storage volume, attached with a volume action (`POST /v2/volumes/{id}/actions`
+ * type `attach`) that create polls to completion. A retry after a failed attach finds the volume
+ * by its key-derived name and only attaches it. The volume listing cannot filter by tag, so
+ * `find` scans the account's volumes.
+ */
+
+type Read = ReadResult<VolumeSpec, VolumeOutputs>
+
+export function createVolumeHandler(runtime: Runtime): ResourceHandlerV1<VolumeSpec, VolumeOutputs> {
+  const toRead = (volume: Volume): Read => {
+    const attached = volume.droplet_ids?.[0]
+    const attachedTo = attached === undefined ? undefined : String(attached)
+    return {
+      id: volume.id,
+      props: { sizeGiB: volume.size_gigabytes, attachTo: attachedTo, tags: decodeTags(volume.tags).user },
+      outputs: { id: volume.id, zone: volume.region.slug, ...(attachedTo ? { attachedTo } : {}) },
+    }
+  }
+  const toFound = (volume: Volume): FoundResource<VolumeSpec, VolumeOutputs> => {
+    const tags = decodeTags(volume.tags)
+    return { ...toRead(volume), ownership: tags.ownership, tags: tags.all }
+  }
+  const allVolumes = (session: ApiSession, query: Record<string, string> = {}) =>
+    session.all('/v2/volumes', volumeList, (page) => page.volumes, query)
+
+  /** Runs an attach, detach or resize action on a volume and waits for it. */
+  const volumeAction = async (session: ApiSession, volume: Volume, body: Record<string, unknown>) => {
+    const { action } = await session.json('POST', `/v2/volumes/${volume.id}/actions`, actionEnvelope, {
+      body: { ...body, region: volume.region.slug },
+    })
+    await waitForAction(
+      session,
+      action,
+      runtime.pollIntervalMs,
+      `${String(body.type)} of volume ${volume.id}`,
+    )
+  }
+  const dropletId = (session: ApiSession, id: string): number => {
+    const number = dropletNumber(id)
+    if (Number.isNaN(number)) {
+      throw new ProviderError({
+        provider: PROVIDER_NAME,
+        operation: 'attach',
+        class: 'invalid',
+        urn: session.ctx.urn,
+        message: `attachTo must be a Droplet id (an integer such as 3164444), got "${id}"`,
+      })
+    }
+    return number
+  }
+  const attach = async (session: ApiSession, volume: Volume, to: string) => {
+    session.ctx.logger.debug({ volume: volume.id, droplet: to }, 'attaching volume')
+    await volumeAction(session, volume, { type: 'attach', droplet_id: dropletId(session, to) })
+  }
+  const detachAll = async (session: ApiSession, volume: Volume) => {
+    for (const droplet of volume.droplet_ids ?? []) {
+      await volumeAction(session, volume, { type: 'detach', droplet_id: droplet })
+    }
+  }
+  const fetchVolume = async (session: ApiSession, id: string) =>
+    (await session.json('GET', `/v2/volumes/${id}`, volumeEnvelope)).volume
+
+  return {
+    providerOptions: volumeOptionsSchema,
+    operations: {
+      create: { expectedMs: 10_000 },
+      update: { expectedMs: 10_000 },
+      delete: { expectedMs: 10_000 },
+    },
+
+    check(props) {
+      const issues: CheckIssue[] = []
+      if (props.type !== 'ssd') {
+        issues.push({
+          path: 'type',
+          severity: 'warning',
+          message: `DigitalOcean Block Storage has one type (SSD): "${props.type}" is served by an SSD volume`,
+        })
+      }
+      if (props.sizeGiB > 16_384) {
+        issues.push({
+          path: 'sizeGiB',
+          severity: 'error',
+          message: 'DigitalOcean volumes hold at most 16,384 GiB',
+        })
+      }
+      return issues
+    },
+
+    async create(props, ctx) {
+      const session = runtime.session(ctx)
+      const options = optionsOf(volumeOptionsSchema, ctx.providerOptions)
+      const name = cloudName(ctx.name, ctx.idempotencyKey, 'volume')
+      let region = props.zone
+      if (props.attachTo && !region) {
+        const { droplet } = await session.json('GET', `/v2/droplets/${props.attachTo}`, dropletEnvelope)
+        region = droplet.region.slug
+      }
+      region ??= runtime.region
+      let [volume] = await allVolumes(session, { name, region })
+      if (!volume) {
+        const response = await session.json('POST', '/v2/volumes', volumeEnvelope, {
+          body: {
+            name,
+            size_gigabytes: props.sizeGiB,
+            region,
+            tags: [...ownershipTags(ctx.ownership), ...userTagsToDigitalOcean(props.tags)],
+            ...(options.description ? { description: options.description } : {}),
+            ...(options.filesystemType ? { filesystem_type: options.filesystemType } : {}),
+            ...(options.filesystemLabel ? { filesystem_label: options.filesystemLabel } : {}),
+          },
+        })
+        volume = response.volume
+      }
+      if (props.attachTo && !(volume.droplet_ids ?? []).map(String).includes(props.attachTo)) {
+        ctx.progress(`attaching volume ${volume.id} to Droplet ${props.attachTo}`)
+        await attach(session, volume, props.attachTo)
+        volume = await fetchVolume(session, volume.id)
+      }
+      const read = toRead(volume)
+      return { id: read.id, outputs: read.outputs, ready: true }
+    },
+
+    async read(id, ctx) {
+      const found = await ignoreNotFound(
+        runtime.session(ctx).json('GET', `/v2/volumes/${id}`, volumeEnvelope),
+      )
+      return found ? toRead(found.volume) : undefined
+    },
+
+    async update(id, change, ctx) {
+      const session = runtime.session(ctx)
+      let volume = await fetchVolume(session, id)
+      const { desired } = change
+      if (desired.sizeGiB < volume.size_gigabytes) {
+        throw new ProviderError({
+          provider: PROVIDER_NAME,
+          operation: 'update',
+          class: 'invalid',
+          urn: ctx.urn,
+          message: `DigitalOcean volumes only grow (${volume.size_gigabytes} GiB to ${desired.sizeGiB} GiB): keep the size, or add replaceOnChanges: ['sizeGiB'] to replace the volume`,
+        })
+      }
+      if (desired.sizeGiB > volume.size_gigabytes) {
+        await volumeAction(session, volume, { type: 'resize', size_gigabytes: desired.sizeGiB })
+      }
+      const attachedTo = volume.droplet_ids?.[0]
+      if (String(attachedTo ?? '') !== (desired.attachTo ?? '')) {
+        await detachAll(session, volume)
+        if (desired.attachTo) await attach(session, volume, desired.attachTo)
+      }
+      if (change.changed.includes('tags')) {
+        const own = new Set(ownershipTags(ctx.ownership))
+        const wanted = userTagsToDigitalOcean(desired.tags)
+        const current = volume.tags.filter((tag) => !own.has(tag))
+        const resource = { resources: [{ resource_id: volume.id, resource_type: 'volume' }] }
+        for (const tag of wanted.filter((tag) => !current.includes(tag))) {
+          await session.call('POST', '/v2/tags', { body: { name: tag } })
+          await session.call('POST', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
+        }
+        for (const tag of current.filter((tag) => !wanted.includes(tag))) {
+          await session.call('DELETE', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
+        }
+      }
+      volume = await fetchVolume(session, id)
+      return { id, outputs: toRead(volume).outputs }
+    },
+
+    async delete(id, _current, ctx) {
+      const session = runtime.session(ctx)
+      const found = await ignoreNotFound(session.json('GET', `/v2/volumes/${id}`, volumeEnvelope))
+      if (!found) return
+      // DigitalOcean refuses to delete an attached volume.
+      await detachAll(session, found.volume)
+      await ignoreNotFound(session.call('DELETE', `/v2/volumes/${id}`))
+    },
+
+    async find(query, ctx) {
+      const byKey = query.idempotencyKey ? cloudName(ctx.name, query.idempotencyKey, 'volume') : undefined
+      const owner = urnTag(query.ownership.urn)
+      return (await allVolumes(runtime.session(ctx)))
+        .filter((volume) => volume.name === byKey || volume.tags.includes(owner))
+        .map(toFound)
+    },
+
+    async *list(filter, ctx) {
+      for await (const volume of runtime
+        .session(ctx)
+        .paginate('/v2/volumes', volumeList, (page) => page.volumes)) {
+        const found = toFound(volume)
+        if (filter.stack && found.ownership?.stack !== filter.stack) continue
+        if (filter.tags && !hasAllTags(volume.tags, filter.tags)) continue
+        yield found
+      }
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Harness, startHarness } from './support/harness.js'
+
+describe('subnet → logical subnet of a VPC', () => {
+  let h: Harness
+  let vpcId: string
+  beforeAll(async () => {
+    h = await startHarness()
+    const network = await h
+      .handler('network')
+      .create(h.props('network', { cidr: '10.40.0.0/16' }), h.ctx('network', 'net'))
+    vpcId = network.id
+  })
+  afterAll(() => h.close())
+
+  it('records a subnet inside the VPC range; its id carries the VPC; nothing is created in the cloud', async () => {
+    const handler = h.handler('subnet')
+    const ctx = h.ctx('subnet', 'a')
+    const before = h.fake.exchanges.length
+    const created = await handler.create(h.props('subnet', { network: vpcId, cidr: '10.40.1.0/24' }), ctx)
+    expect(created).toEqual({
+      id: `${vpcId}:10.40.1.0/24`,
+      outputs: { id: `${vpcId}:10.40.1.0/24`, cidr: '10.40.1.0/24', zone: 'nyc3' },
+      ready: true,
+    })
+    expect(h.fake.exchanges.slice(before).map((exchange) => exchange.method)).toEqual(['GET'])
+    expect((await handler.read?.(created.id, ctx))?.props).toEqual({ network: vpcId, cidr: '10.40.1.0/24' })
+    await handler.delete?.(created.id, { props: {}, outputs: created.outputs }, ctx)
+  })
+
+  it('refuses a CIDR outside the VPC, a zone in another region, and a missing VPC', async () => {
+    const handler = h.handler('subnet')
+    await expect(
+      handler.create(h.props('subnet', { network: vpcId, cidr: '10.41.0.0/24' }), h.ctx('subnet', 'b')),
+    ).rejects.toMatchObject({
+      classification: 'invalid',
+      message: expect.stringContaining('outside the VPC'),
+    })
+    await expect(
+      handler.create(
+        h.props('subnet', { network: vpcId, cidr: '10.40.2.0/24', zone: 'fra1' }),
+        h.ctx('subnet', 'c'),
+      ),
+    ).rejects.toMatchObject({ classification: 'invalid', message: expect.stringContaining('region nyc3') })
+    await expect(
+      handler.create(
+        h.props('subnet', { network: '00000000-0000-4000-8000-000000000000', cidr: '10.40.3.0/24' }),
+        h.ctx('subnet', 'd'),
+      ),
+    ).rejects.toMatchObject({
+      classification: 'invalid',
+      message: expect.stringContaining('create the network first'),
+    })
+  })
+
+  it('reads as gone when its VPC is gone, and warns in plans that subnets are logical', async () => {
+    const handler = h.handler('subnet')
+    expect(
+      await handler.read?.('00000000-0000-4000-8000-000000000000:10.0.0.0/24', h.ctx('subnet', 'e')),
+    ).toBeUndefined()
+    const issues = await handler.check?.(
+      h.props('subnet', { network: vpcId, cidr: '10.40.1.0/24', public: true }),
+      {
+        urn: 'test/subnet/a',
+        stack: 'test',
+        kind: 'subnet',
+        name: 'a',
+        providerOptions: undefined,
+      },
+    )
+    expect(issues?.map((issue) => `${issue.severity} ${issue.path}`)).toEqual([
+      'warning cidr',
+      'warning public',
+    ])
+  })
+})
