@@ -98,13 +98,16 @@ export async function executePlan(
   // MAX_ACTIVE_PER_SCOPE at a time: memory stays bounded on huge plans, and steps waiting for
   // one scope never hold back another.
   const admissions = new Map<string, PQueue>()
-  const admit = <T>(step: PlanStep, priority: number, body: () => Promise<T>): Promise<T> => {
+  const scopeOf = (step: PlanStep): string => {
     const handler = deps.providers.get(step.provider)?.kinds.get(step.kind)
     const scope =
       step.operation === 'forget' || step.operation === 'record'
         ? 'state'
         : (handler?.traits(step.operation).scope ?? 'unknown')
-    const key = `${step.provider}/${scope}`
+    return `${step.provider}/${scope}`
+  }
+  const admit = <T>(step: PlanStep, priority: number, body: () => Promise<T>): Promise<T> => {
+    const key = scopeOf(step)
     let queue = admissions.get(key)
     if (!queue) {
       queue = new PQueue({ concurrency: MAX_ACTIVE_PER_SCOPE })
@@ -152,6 +155,7 @@ export async function executePlan(
         stepId: node.id,
         urn: node.step.urn,
         operation: node.step.operation,
+        scope: scopeOf(node.step),
         ...(node.step.replacement ? { replacement: node.step.replacement } : {}),
         outcome,
         durationMs: 0,
@@ -262,6 +266,7 @@ export async function executePlan(
         stepId: step.id,
         urn: step.urn,
         operation: step.operation,
+        scope: scopeOf(step),
         ...(step.replacement ? { replacement: step.replacement } : {}),
         outcome,
         startedAt,

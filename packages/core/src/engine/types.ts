@@ -52,6 +52,8 @@ export interface StepResult {
   readonly urn: string
   readonly operation: StepOperation
   readonly replacement?: 'create' | 'delete'
+  /** Provider and rate-limit scope of the step's first call, e.g. `sim/sim-east-1/run-instances`. */
+  readonly scope: string
   readonly outcome: StepOutcome
   readonly startedAt?: number
   readonly durationMs: number
