@@ -219,7 +219,7 @@ describeMoto('network, subnet and firewall handlers against moto', (env) => {
     expect(read?.props.tags).toEqual({ tier: 'web' })
     // Same rules, whatever the grouping and order EC2 returns them in.
     const diff = await aws.handlers.firewall.diff!(
-      { props: { ...props, ...read!.props }, outputs: read!.outputs },
+      { props: { ...props, ...(read!.props as Partial<typeof props>) }, outputs: read!.outputs },
       props,
       ctx,
     )

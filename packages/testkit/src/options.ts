@@ -31,6 +31,12 @@ export interface ProviderUnderTest {
   readonly mutateOutOfBand?: (kind: string, id: string) => Promise<string | undefined>
   /** Makes the cloud throttle once and resolves to (or rejects with) the error it answered. */
   readonly throttle?: () => Promise<unknown>
+  /**
+   * Whether the cloud says how long to wait when it throttles (a Retry-After header or the
+   * like). EC2 does not for RequestLimitExceeded: set false, and the kit requires only the class.
+   * Default true.
+   */
+  readonly throttleSaysWhen?: boolean
   /** Runs after the suite: stop servers, delete leftovers. */
   readonly cleanup?: () => Promise<void>
   /** The clock the provider runs on (a virtual clock for a simulated cloud). Default real time. */

@@ -99,7 +99,9 @@ export async function refreshResources(
 async function reconcile(
   deps: RefreshDeps,
   resource: ResourceState,
-  observed: { props: Record<string, unknown>; outputs: Record<string, unknown>; status?: string } | undefined,
+  observed:
+    | { props: Readonly<Record<string, unknown>>; outputs: Record<string, unknown>; status?: string }
+    | undefined,
 ): Promise<ResourceDrift> {
   const { session } = deps
   const salt = session.state.salt
@@ -118,8 +120,15 @@ async function reconcile(
   const fields: FieldDrift[] = []
   const props: Record<string, unknown> = { ...resource.props }
   for (const [key, actual] of Object.entries(observed.props)) {
+    // Left out: the provider cannot read it back. null: the cloud no longer has it.
     if (actual === undefined) continue
     const recorded = resource.props[key]
+    if (actual === null) {
+      if (recorded === undefined) continue
+      fields.push({ path: key, recorded, actual: undefined })
+      delete props[key]
+      continue
+    }
     if (observedEquals(recorded, actual, salt)) continue
     fields.push({ path: key, recorded, actual: isSecret(recorded) ? new Secret(actual, true) : actual })
     props[key] = isSecret(recorded) ? sealSecrets(new Secret(actual, true), salt) : actual

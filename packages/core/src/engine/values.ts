@@ -142,7 +142,21 @@ export function observedEquals(recorded: unknown, actual: unknown, salt: string)
   if (isSecret(recorded) && !isSecret(actual) && actual !== undefined) {
     return fingerprintSecret(recorded, salt) === fingerprintSecret(new Secret(actual, true), salt)
   }
+  // Clouds return lists of ids (security groups, subnets) in their own order.
+  if (
+    Array.isArray(recorded) &&
+    Array.isArray(actual) &&
+    recorded.length === actual.length &&
+    [...recorded, ...actual].every(isPrimitive)
+  ) {
+    const sorted = (list: unknown[]) => list.map((item) => JSON.stringify(item)).sort()
+    return sorted(recorded).join('\u0000') === sorted(actual).join('\u0000')
+  }
   return valuesEqual(recorded, actual, salt)
+}
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function')
 }
 
 /**
@@ -151,11 +165,17 @@ export function observedEquals(recorded: unknown, actual: unknown, salt: string)
  */
 export function mergeObserved(
   base: Readonly<Record<string, unknown>>,
-  observed: Readonly<Record<string, unknown>>,
+  observed: Readonly<Record<string, unknown | null>>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(observed)) {
     if (value === undefined) continue
+    if (value === null) {
+      delete out[key]
+      continue
+    }
+    // Same contents in another order: keep the recorded order, so plans see no change.
+    if (observedEquals(base[key], value, '')) continue
     out[key] = isSecret(base[key]) && !isSecret(value) ? new Secret(value, true) : value
   }
   return out

@@ -174,8 +174,13 @@ export interface CreateResult<O> {
 
 export interface ReadResult<P, O> {
   readonly id: string
-  /** Props as observed in the cloud (only the fields the provider can read back). */
-  readonly props: Partial<P>
+  /**
+   * Props as observed in the cloud, for drift detection: give the fields the provider can
+   * read back, leave out those it cannot (user data, say), and give `null` for a field the
+   * cloud no longer has (a volume detached in the console). Arrays of plain values are
+   * compared without regard to order.
+   */
+  readonly props: { readonly [K in keyof P]?: P[K] | null }
   readonly outputs: O
   /** Defaults to `ready`. `failed` ends a wait with an error carrying `message`. */
   readonly status?: 'pending' | 'ready' | 'failed'
