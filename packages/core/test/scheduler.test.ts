@@ -196,3 +196,27 @@ describe('scheduler on a virtual clock', () => {
     expect(provider.cloud.all().length).toBeLessThan(9)
   })
 })
+
+describe('virtual time with real I/O', () => {
+  it('stands still while the file store writes, so no deadline fires during an fsync', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { fileState } = await import('../src/index.js')
+    const dir = await mkdtemp(join(tmpdir(), 'skyloom-vclock-'))
+    try {
+      const clock = new VirtualClock(0)
+      const provider = createMockProvider({ latencyMs: 2_000, readyAfterMs: 30_000 })
+      const stack = createStack('held', { provider })
+      for (let index = 0; index < 30; index++)
+        stack.add(network(`n-${index}`, { cidr: `10.${index}.0.0/16` }, { timeouts: { create: '5m' } }))
+      const engine = createEngine({ state: fileState({ dir }), clock })
+      const result = await engine.up(stack)
+      expect(result.ok, result.steps.find((step) => step.error)?.error?.message).toBe(true)
+      // 2 s to create, 30 s to be ready, polled every 7.5 s: a few tens of seconds, not 5 minutes.
+      expect(result.durationMs).toBeLessThan(60_000)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -56,8 +56,12 @@ export class CloudStore {
   /** Identity of the file version held in memory: inode, size and mtime. */
   #seen: string | undefined
 
-  constructor(file?: string) {
+  /** Called with the data each time it is loaded from the file. */
+  readonly #onLoad: ((data: CloudData) => void) | undefined
+
+  constructor(file?: string, onLoad?: (data: CloudData) => void) {
     this.file = file
+    this.#onLoad = onLoad
   }
 
   /** The data, loaded on first use (so creating a provider does no I/O). */
@@ -124,7 +128,9 @@ export class CloudStore {
         `The sim's state file ${this.file} has layout version ${parsed.data.version}; this @skyloom/sim reads version ${CLOUD_STATE_VERSION}. Use the @skyloom/sim that wrote it, or another stateFile.`,
       )
     }
-    return parsed.data as unknown as CloudData
+    const data = parsed.data as unknown as CloudData
+    this.#onLoad?.(data)
+    return data
   }
 }
 
@@ -138,4 +144,18 @@ function statOrUndefined(file: string): Stats | undefined {
 
 function fingerprint(stats: Stats | undefined): string | undefined {
   return stats ? `${stats.ino}:${stats.size}:${stats.mtimeMs}` : undefined
+}
+
+/** The latest moment recorded in the data (creation, readiness, transitions): where its clock stood. */
+export function latestRecordedTime(data: CloudData): number {
+  let latest = Number.NEGATIVE_INFINITY
+  const walk = (value: unknown, key: string): void => {
+    if (typeof value === 'number' && key.endsWith('At') && Number.isFinite(value))
+      latest = Math.max(latest, value)
+    else if (Array.isArray(value)) for (const item of value) walk(item, key)
+    else if (typeof value === 'object' && value !== null)
+      for (const [inner, child] of Object.entries(value)) walk(child, inner)
+  }
+  walk(data.resources, '')
+  return latest
 }

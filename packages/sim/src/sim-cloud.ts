@@ -1,6 +1,6 @@
 import type { Clock, OperationContext } from '@skyloom/core/provider'
 import { formatAddress } from './addresses.js'
-import { type CloudData, CloudStore } from './cloud-state.js'
+import { type CloudData, CloudStore, latestRecordedTime } from './cloud-state.js'
 import { SimApiError, type SimErrorCode, toProviderError } from './errors.js'
 import { FaultInjector } from './faults.js'
 import { ID_PREFIX, type SimKind } from './kinds.js'
@@ -90,7 +90,12 @@ export class SimCloud {
     this.clock = clock
     this.region = settings.region
     this.zones = zones
-    this.store = new CloudStore(settings.stateFile)
+    // A virtual clock resumes where the saved cloud stopped: a new process starting its clock
+    // earlier would see finished provisioning as still pending.
+    this.store = new CloudStore(settings.stateFile, (data) => {
+      const advanceTo = (clock as { advanceTo?: (time: number) => void }).advanceTo
+      if (advanceTo) advanceTo.call(clock, latestRecordedTime(data))
+    })
     this.random = new SeededRandom(settings.seed)
     this.faults = new FaultInjector(settings.faults, this.random)
     this.#buckets = Object.fromEntries(
@@ -158,10 +163,12 @@ export class SimCloud {
   }
 
   /** Reloads the file if another process changed it, then applies every change due by `now`. */
-  sync(now: number = this.clock.now()): void {
+  sync(at?: number): void {
     if (this.store.refresh()) this.#nextChange = Number.NEGATIVE_INFINITY
-    if (now < this.#nextChange) return
+    // Load first: loading a saved cloud may move a virtual clock forward to where it stopped.
     const data = this.store.data
+    const now = at ?? this.clock.now()
+    if (now < this.#nextChange) return
     let next = Number.POSITIVE_INFINITY
     for (const record of Object.values(data.resources)) {
       if (record.region !== this.region) continue

@@ -127,3 +127,30 @@ export async function waitUntilReady(
     await ctx.clock.sleep(interval)
   }
 }
+
+/**
+ * Calls `fn`, waiting out throttles the way the engine would (the cloud's retry-after, else a
+ * second), so that the kit's direct handler calls do not fail a rule on a rate limit.
+ */
+export async function retryThrottled<T>(
+  provider: ProviderV1,
+  clock: Clock | undefined,
+  fn: () => Promise<T>,
+  attempts = 8,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      const classification =
+        typeof error === 'object' && error !== null && 'classification' in error
+          ? {
+              class: (error as { classification: string }).classification,
+              retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs,
+            }
+          : provider.classifyError?.(error)
+      if (classification?.class !== 'throttled' || attempt >= attempts) throw error
+      await (clock ?? systemClock).sleep(classification.retryAfterMs ?? 1_000)
+    }
+  }
+}

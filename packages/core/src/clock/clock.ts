@@ -8,6 +8,12 @@ export interface Clock {
   now(): number
   /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /**
+   * Optional: keeps time still until `work` settles. A virtual clock advances when the
+   * process looks idle, and a pending disk write looks idle; the engine holds the clock around
+   * its state I/O so simulated time never jumps during it. Real clocks need not implement it.
+   */
+  hold?<T>(work: Promise<T>): Promise<T>
 }
 
 /** Real time. */

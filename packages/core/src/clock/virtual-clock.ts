@@ -22,6 +22,7 @@ export class VirtualClock implements Clock {
   #order = 0
   #scheduled = false
   #idleTurns: number
+  #holds = 0
 
   /**
    * @param start virtual epoch in milliseconds
@@ -40,6 +41,35 @@ export class VirtualClock implements Clock {
   /** Number of sleepers waiting. */
   get pending(): number {
     return this.#heap.filter((timer) => !timer.cancelled).length
+  }
+
+  /**
+   * Moves time forward to `time` if it is later (a simulation resuming where a saved one
+   * stopped). Sleepers whose moment it passes wake in order.
+   */
+  advanceTo(time: number): void {
+    if (time <= this.#now) return
+    this.#now = time
+    if (this.#heap.length > 0) this.#schedule()
+  }
+
+  /** Keeps time still until `work` settles (real I/O the simulation waits for). */
+  hold<T>(work: Promise<T>): Promise<T> {
+    this.#holds++
+    const release = () => {
+      this.#holds--
+      if (this.#holds === 0 && this.#heap.length > 0) this.#schedule()
+    }
+    return work.then(
+      (value) => {
+        release()
+        return value
+      },
+      (error: unknown) => {
+        release()
+        throw error
+      },
+    )
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -85,6 +115,8 @@ export class VirtualClock implements Clock {
         return
       }
       this.#scheduled = false
+      // Held: real work is pending; its release schedules the next advance.
+      if (this.#holds > 0) return
       this.#fireNext()
     }
     setImmediate(turn)

@@ -22,6 +22,7 @@ import { fileState } from '../state/file-store.js'
 import type { HistoryEntry, StateStore } from '../state/store.js'
 import type { ResourceState, StackState } from '../state/types.js'
 import { CallRunner } from './calls.js'
+import { clockHeldStore } from './clock-held-store.js'
 import { type ContextDeps, operationContext, silentLogger } from './contexts.js'
 import { executePlan } from './execute.js'
 import { ReadBatcher } from './read-batcher.js'
@@ -87,7 +88,7 @@ const planStacks = new WeakMap<Plan, Stack>()
 /** Creates an engine. Several stacks may run at once; each is guarded by its own lock. */
 export function createEngine(options: EngineOptions = {}): Engine {
   const clock = options.clock ?? systemClock
-  const store = options.state ?? fileState()
+  const store = clockHeldStore(options.state ?? fileState(), clock)
   const logger = options.logger ?? silentLogger
   const events = new EventBus(clock)
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }

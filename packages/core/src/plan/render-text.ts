@@ -45,7 +45,9 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
     const paint = (text: string) => (options.color ? `${COLORS[change.action]}${text}${RESET}` : text)
     const symbol = SYMBOLS[change.action].padStart(3)
     const cost = costNote(change)
-    lines.push(paint(`${symbol} ${change.kind.padEnd(kindWidth)}  ${change.name.padEnd(nameWidth)}${cost}`))
+    lines.push(
+      paint(`${symbol} ${change.kind.padEnd(kindWidth)}  ${change.name.padEnd(nameWidth)}${cost}`.trimEnd()),
+    )
     for (const line of detailLines(change, options.detail === true)) lines.push(`      ${line}`)
   }
   const s = plan.summary
