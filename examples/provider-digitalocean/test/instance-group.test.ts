@@ -6,7 +6,9 @@ describe('instance-group → Droplet autoscale pool', () => {
   let h: Harness
   let subnetId: string
   beforeAll(async () => {
-    h = await startHarness()
+    // Members boot in 250 ms rather than 40: the first test asserts that a create returns before
+    // they are up, and on a loaded machine 40 ms can pass between the POST and the members' GET.
+    h = await startHarness({ fake: { bootMs: 250 } })
     ;({ subnetId } = await createNetwork(h))
   })
   afterAll(() => h.close())
@@ -61,7 +63,11 @@ describe('instance-group → Droplet autoscale pool', () => {
     const down = await waitReady(handler, created.id, ctx)
     expect(down).toMatchObject({ desired: 1 })
     expect(down.instances).toHaveLength(1)
-    expect((await handler.read?.(created.id, ctx))?.props).toEqual({ desired: 1, tags: { role: 'worker' } })
+    expect((await handler.read?.(created.id, ctx))?.props).toEqual({
+      desired: 1,
+      publicIp: false,
+      tags: { role: 'worker' },
+    })
 
     const members = [...h.fake.account.droplets.values()].filter((droplet) => droplet.poolId === created.id)
     await handler.delete?.(created.id, { props: {}, outputs: down }, ctx)
@@ -85,7 +91,12 @@ describe('instance-group → Droplet autoscale pool', () => {
     })
     expect(h.fake.account.pools.get(created.id)?.template.with_droplet_agent).toBe(true)
     await waitReady(handler, created.id, ctx)
-    expect((await handler.read?.(created.id, ctx))?.props).toEqual({ min: 2, max: 6, tags: {} })
+    expect((await handler.read?.(created.id, ctx))?.props).toEqual({
+      min: 2,
+      max: 6,
+      publicIp: false,
+      tags: {},
+    })
   })
 
   it('finds by ownership and refuses what a pool cannot be', async () => {

@@ -127,6 +127,31 @@ describe('instance → Droplet', () => {
     expect(tags).toContain('skyloom-urn:test_2finstance_2fguarded')
   })
 
+  it('converges tags changed out of band: extra ones go, ownership and firewall tags stay or come back', async () => {
+    const fw = await h
+      .handler('firewall')
+      .create(
+        h.props('firewall', { network: vpcId, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }),
+        h.ctx('firewall', 'https'),
+      )
+    const handler = h.handler('instance')
+    const input = { subnet: subnetId, firewalls: [fw.id], tags: { env: 'prod' } }
+    const { id, outputs, ctx } = await createInstance(h, 'drifting', input)
+    const droplet = h.fake.account.droplets.get(Number(id))!
+    const urnTag = 'skyloom-urn:test_2finstance_2fdrifting'
+    // In the control panel: a tag added (created in the account first) and the URN tag removed.
+    h.fake.account.tags.add('owner:someone')
+    droplet.tags = [...droplet.tags.filter((tag) => tag !== urnTag), 'owner:someone']
+    expect((await handler.read?.(id, ctx))?.props.tags).toEqual({ env: 'prod', owner: 'someone' })
+
+    const desired = h.props('instance', { size: 'small', image: 'ubuntu-24.04', ...input })
+    await handler.update?.(id, { current: { props: {}, outputs }, desired, changed: ['tags'] }, ctx)
+    expect([...(h.fake.account.droplets.get(Number(id))?.tags ?? [])].sort()).toEqual(
+      ['skyloom-stack:test', urnTag, 'env:prod', encodeTag('skyloom-fw', 'test/firewall/https')].sort(),
+    )
+    expect((await handler.read?.(id, ctx))?.props.tags).toEqual({ env: 'prod' })
+  })
+
   it('reads a batch with one listing by the stack tag', async () => {
     const handler = h.handler('instance')
     const a = await createInstance(h, 'batch-a', { subnet: subnetId })

@@ -53,6 +53,31 @@ describe('subnet → logical subnet of a VPC', () => {
     })
   })
 
+  it('is idempotent by its id, has nothing to find, and reads until its VPC is gone', async () => {
+    // What the conformance kit cannot check on a logical kind (K4, K7, K9, I1 are skipped there).
+    const handler = h.handler('subnet')
+    const network = await h
+      .handler('network')
+      .create(h.props('network', { cidr: '10.43.0.0/16' }), h.ctx('network', 'short-lived'))
+    const ctx = h.ctx('subnet', 'twice')
+    const props = h.props('subnet', { network: network.id, cidr: '10.43.1.0/24' })
+    const first = await handler.create(props, ctx)
+    const second = await handler.create(props, ctx)
+    expect(second.id).toBe(first.id)
+    // Recovery after an interrupted create: nothing in the cloud to adopt, so it creates again.
+    expect(
+      await handler.find?.({ idempotencyKey: ctx.idempotencyKey, ownership: ctx.ownership }, ctx),
+    ).toEqual([])
+    await handler.delete?.(first.id, { props: {}, outputs: first.outputs }, ctx)
+    // Nothing was removed in DigitalOcean: the subnet is derived from its VPC, and reads...
+    expect((await handler.read?.(first.id, ctx))?.id).toBe(first.id)
+    // ...until the VPC goes.
+    await h
+      .handler('network')
+      .delete?.(network.id, { props: {}, outputs: {} }, h.ctx('network', 'short-lived'))
+    expect(await handler.read?.(first.id, ctx)).toBeUndefined()
+  })
+
   it('reads as gone when its VPC is gone, and warns in plans that subnets are logical', async () => {
     const handler = h.handler('subnet')
     expect(

@@ -71,6 +71,51 @@ describe('volume → Block Storage volume', () => {
     ).rejects.toMatchObject({ classification: 'invalid', message: expect.stringContaining('only grow') })
   })
 
+  it('plans growth in place, and shrinking or a move to another region as a replacement', async () => {
+    const handler = h.handler('volume')
+    const checkContext = {
+      urn: 'test/volume/x',
+      stack: 'test',
+      kind: 'volume',
+      name: 'x',
+      providerOptions: undefined,
+    }
+    const current = {
+      props: h.props('volume', { sizeGiB: 9, attachTo: '3164001' }),
+      outputs: { id: 'v', zone: 'nyc3', attachedTo: '3164001' },
+    }
+    const diff = (input: Record<string, unknown>) =>
+      handler.diff?.(current, h.props('volume', { attachTo: '3164001', ...input }), checkContext)
+
+    expect(await diff({ sizeGiB: 9 })).toEqual({ changes: [] })
+    expect(await diff({ sizeGiB: 12 })).toEqual({ changes: [{ path: 'sizeGiB', replace: false }] })
+    expect(await diff({ sizeGiB: 8 })).toEqual({
+      changes: [{ path: 'sizeGiB', replace: true, reason: expect.stringContaining('only grow') }],
+    })
+    // Naming the region the volume is in, or none, changes nothing; another region replaces.
+    expect(await diff({ sizeGiB: 9, zone: 'nyc3' })).toEqual({ changes: [] })
+    expect(await diff({ sizeGiB: 9, zone: 'fra1' })).toEqual({
+      changes: [{ path: 'zone', replace: true, reason: expect.stringContaining('from nyc3 to fra1') }],
+    })
+    expect(await diff({ sizeGiB: 9, tags: { backup: 'yes' } })).toEqual({
+      changes: [{ path: 'tags', replace: false }],
+    })
+  })
+
+  it('refuses a zone other than the Droplet’s region before creating anything', async () => {
+    const host = await createInstance(h, 'host-d', { subnet: subnetId })
+    const before = h.fake.account.volumes.size
+    await expect(
+      h
+        .handler('volume')
+        .create(h.props('volume', { sizeGiB: 5, attachTo: host.id, zone: 'fra1' }), h.ctx('volume', 'far')),
+    ).rejects.toMatchObject({
+      classification: 'invalid',
+      message: expect.stringContaining('omit zone or use nyc3'),
+    })
+    expect(h.fake.account.volumes.size).toBe(before)
+  })
+
   it('detaches before deleting, finds by ownership, and warns about types it cannot honour', async () => {
     const host = await createInstance(h, 'host-c', { subnet: subnetId })
     const handler = h.handler('volume')

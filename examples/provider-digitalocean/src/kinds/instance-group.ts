@@ -108,11 +108,19 @@ export function createInstanceGroupHandler(
     )
     const desired = target(pool)
     const active = members.filter((member) => member.status === 'active').length
-    const tags = decodeTags(pool.droplet_template.tags).user
-    const props: Partial<InstanceGroupSpec> =
-      'target_number_instances' in pool.config
-        ? { desired, tags }
-        : { min: desired, max: Number((pool.config as { max_instances: number }).max_instances), tags }
+    // Only what the pool reads back as it was applied. A static pool keeps `desired` (its
+    // target) but not min and max; a dynamic one keeps min and max, and sizes itself. The size
+    // and image are slugs resolved from neutral values (many map to one), the subnets collapse
+    // to one VPC uuid, the firewalls to target tags and userData is secret: none of these reads
+    // back as the neutral value, so the recorded one stands.
+    const template = pool.droplet_template
+    const props: Partial<InstanceGroupSpec> = {
+      ...('target_number_instances' in pool.config
+        ? { desired }
+        : { min: desired, max: Number((pool.config as { max_instances: number }).max_instances) }),
+      ...(template.public_networking === undefined ? {} : { publicIp: template.public_networking }),
+      tags: decodeTags(template.tags).user,
+    }
     const status =
       pool.status === 'error'
         ? ('failed' as const)

@@ -21,6 +21,7 @@ import { firewallTargetTags } from './firewall.js'
 import { ignoreNotFound } from './not-found.js'
 import { instanceOptionsSchema, optionsOf } from './options.js'
 import { resolvePlacement } from './placement.js'
+import { syncTags } from './tagging.js'
 
 /*
  * instance → Droplet. Ownership and user tags are Droplet tags; the firewalls an instance lists
@@ -78,20 +79,6 @@ export function createInstanceHandler(runtime: Runtime): ResourceHandlerV1<Insta
   const runAction = async (session: ApiSession, id: string, body: Record<string, unknown>, what: string) => {
     const { action } = await session.json('POST', `/v2/droplets/${id}/actions`, actionEnvelope, { body })
     return waitForAction(session, action, runtime.pollIntervalMs, what)
-  }
-
-  /** Adds and removes the Droplet's user and firewall tags so that they match `desired`. */
-  const syncTags = async (session: ApiSession, droplet: Droplet, desired: readonly string[]) => {
-    const own = new Set(ownershipTags(session.ctx.ownership))
-    const current = droplet.tags.filter((tag) => !own.has(tag))
-    const resource = { resources: [{ resource_id: String(droplet.id), resource_type: 'droplet' }] }
-    for (const tag of desired.filter((tag) => !current.includes(tag))) {
-      await session.call('POST', '/v2/tags', { body: { name: tag } })
-      await session.call('POST', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
-    }
-    for (const tag of current.filter((tag) => !desired.includes(tag))) {
-      await session.call('DELETE', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
-    }
   }
 
   return {
@@ -213,8 +200,16 @@ export function createInstanceHandler(runtime: Runtime): ResourceHandlerV1<Insta
         droplet = await resize(session, droplet, change.desired, options.size)
       }
       if (change.changed.includes('tags') || change.changed.includes('firewalls')) {
-        const targets = await firewallTargetTags(session, change.desired.firewalls)
-        await syncTags(session, droplet, unique([...userTagsToDigitalOcean(change.desired.tags), ...targets]))
+        // The Droplet ends with exactly the tags a create would give it: ownership (re-added if
+        // someone removed it), the user's tags, and the target tags of the firewalls it lists.
+        // Anything else, such as a tag added in the console or a firewall's tag the instance no
+        // longer lists, is removed.
+        const desired = unique([
+          ...ownershipTags(ctx.ownership),
+          ...userTagsToDigitalOcean(change.desired.tags),
+          ...(await firewallTargetTags(session, change.desired.firewalls)),
+        ])
+        await syncTags(session, { id, type: 'droplet' }, droplet.tags, desired)
         droplet = (await session.json('GET', `/v2/droplets/${id}`, dropletEnvelope)).droplet
       }
       return { id, outputs: dropletOutputs(droplet), ready: droplet.status !== 'new' }

@@ -21,6 +21,10 @@ import { optionsOf, subnetOptionsSchema } from './options.js'
  * cloud object: create checks that its CIDR lies inside the VPC's `ip_range` and returns the id
  * `<vpc uuid>:<cidr>`, from which instances take their `vpc_uuid`. `check` warns that the CIDR
  * does not confine addresses. Instances also accept a bare VPC uuid as `subnet`.
+ *
+ * Having no cloud object shapes the rest: `read` derives the subnet from its VPC (it exists while
+ * the VPC does and holds the CIDR, so a deleted or replaced logical subnet still reads), `delete`
+ * has nothing to remove, and `find` has nothing to find by ownership tags.
  */
 
 /** The id of a logical subnet: the VPC's uuid and the subnet's CIDR. */
@@ -113,6 +117,14 @@ export function createSubnetHandler(runtime: Runtime): ResourceHandlerV1<SubnetS
 
     async delete() {
       // Nothing exists in the cloud.
+    },
+
+    async find() {
+      // Crash recovery asks what an interrupted create left in the cloud. A logical subnet
+      // leaves nothing: create only reads the VPC, and nothing in DigitalOcean carries its
+      // ownership tags or a name derived from its idempotency key. So the honest answer is
+      // "nothing to adopt", and creating it again is free (the same props give the same id).
+      return []
     },
   }
 }

@@ -14,9 +14,11 @@ import { actionEnvelope, dropletEnvelope, type Volume, volumeEnvelope, volumeLis
 import { cloudName } from '../naming.js'
 import type { Runtime } from '../runtime.js'
 import { decodeTags, hasAllTags, ownershipTags, urnTag, userTagsToDigitalOcean } from '../tags.js'
+import { changedFields, fieldChange } from './diff.js'
 import { dropletNumber } from './droplet.js'
 import { ignoreNotFound } from './not-found.js'
 import { optionsOf, volumeOptionsSchema } from './options.js'
+import { syncTags } from './tagging.js'
 
 /*
  * volume → Block Storage volume, attached with a volume action (`POST /v2/volumes/{id}/actions`
@@ -108,13 +110,51 @@ export function createVolumeHandler(runtime: Runtime): ResourceHandlerV1<VolumeS
       return issues
     },
 
+    diff(current, desired) {
+      const changes = changedFields(current.props, desired).flatMap((field) => {
+        const before = current.props.sizeGiB
+        if (field === 'sizeGiB' && typeof before === 'number' && desired.sizeGiB < before) {
+          // The resize action only grows a volume. Shrinking (back from drift too) takes a new,
+          // empty volume; growing stays in place.
+          return fieldChange(
+            field,
+            true,
+            `shrinks from ${before} to ${desired.sizeGiB} GiB, and DigitalOcean volumes only grow: a new, empty volume replaces this one (its data is not copied)`,
+          )
+        }
+        if (field === 'zone') {
+          // An omitted zone means "wherever the provider puts it", and naming the region the
+          // volume is already in changes nothing: neither may cost a replacement (and the data).
+          if (desired.zone === undefined || desired.zone === current.outputs.zone) return []
+          return fieldChange(
+            field,
+            true,
+            `moves the volume from ${current.outputs.zone} to ${desired.zone}, and a DigitalOcean volume cannot change region`,
+          )
+        }
+        return fieldChange(field, false)
+      })
+      return { changes }
+    },
+
     async create(props, ctx) {
       const session = runtime.session(ctx)
       const options = optionsOf(volumeOptionsSchema, ctx.providerOptions)
       const name = cloudName(ctx.name, ctx.idempotencyKey, 'volume')
       let region = props.zone
-      if (props.attachTo && !region) {
+      if (props.attachTo) {
+        // A volume attaches only to a Droplet of its own region. Checked before the volume is
+        // made, so that an impossible zone fails the create without leaving a volume behind.
         const { droplet } = await session.json('GET', `/v2/droplets/${props.attachTo}`, dropletEnvelope)
+        if (region && region !== droplet.region.slug) {
+          throw new ProviderError({
+            provider: PROVIDER_NAME,
+            operation: 'create',
+            class: 'invalid',
+            urn: ctx.urn,
+            message: `zone ${region} differs from the region of Droplet ${props.attachTo} (${droplet.region.slug}), and a volume attaches only to Droplets of its region: omit zone or use ${droplet.region.slug}`,
+          })
+        }
         region = droplet.region.slug
       }
       region ??= runtime.region
@@ -154,12 +194,14 @@ export function createVolumeHandler(runtime: Runtime): ResourceHandlerV1<VolumeS
       let volume = await fetchVolume(session, id)
       const { desired } = change
       if (desired.sizeGiB < volume.size_gigabytes) {
+        // `diff` plans a smaller size as a replacement, so this is reached only when the volume
+        // grew behind Skyloom's back since the plan was made (or a caller skipped the plan).
         throw new ProviderError({
           provider: PROVIDER_NAME,
           operation: 'update',
           class: 'invalid',
           urn: ctx.urn,
-          message: `DigitalOcean volumes only grow (${volume.size_gigabytes} GiB to ${desired.sizeGiB} GiB): keep the size, or add replaceOnChanges: ['sizeGiB'] to replace the volume`,
+          message: `DigitalOcean volumes only grow (${volume.size_gigabytes} GiB to ${desired.sizeGiB} GiB): refresh and plan again, and the smaller size is planned as a replacement by a new, empty volume`,
         })
       }
       if (desired.sizeGiB > volume.size_gigabytes) {
@@ -171,17 +213,8 @@ export function createVolumeHandler(runtime: Runtime): ResourceHandlerV1<VolumeS
         if (desired.attachTo) await attach(session, volume, desired.attachTo)
       }
       if (change.changed.includes('tags')) {
-        const own = new Set(ownershipTags(ctx.ownership))
-        const wanted = userTagsToDigitalOcean(desired.tags)
-        const current = volume.tags.filter((tag) => !own.has(tag))
-        const resource = { resources: [{ resource_id: volume.id, resource_type: 'volume' }] }
-        for (const tag of wanted.filter((tag) => !current.includes(tag))) {
-          await session.call('POST', '/v2/tags', { body: { name: tag } })
-          await session.call('POST', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
-        }
-        for (const tag of current.filter((tag) => !wanted.includes(tag))) {
-          await session.call('DELETE', `/v2/tags/${encodeURIComponent(tag)}/resources`, { body: resource })
-        }
+        const desiredTags = [...ownershipTags(ctx.ownership), ...userTagsToDigitalOcean(desired.tags)]
+        await syncTags(session, { id: volume.id, type: 'volume' }, volume.tags, desiredTags)
       }
       volume = await fetchVolume(session, id)
       return { id, outputs: toRead(volume).outputs }
