@@ -134,8 +134,9 @@ export class SimCloud {
         sampleLatency(this.settings.latency.api, this.random, 'api', `${call.ctx.urn}|${call.action}`),
       )
       if (roundTrip > 0) await this.clock.sleep(roundTrip, call.ctx.signal)
+      // Sync first: loading a saved cloud may move a virtual clock forward.
+      this.sync()
       const now = this.clock.now()
-      this.sync(now)
       const result = body(now)
       if (call.scope !== 'describe') this.store.commit()
       return result
