@@ -67,7 +67,8 @@ describe('scheduler on a virtual clock', () => {
     expect(result.ok).toBe(true)
     times.sort((a, b) => a - b)
     // The k-th call cannot come before (k - capacity + 1) / rate seconds.
-    times.forEach((time, k) => expect(time).toBeGreaterThanOrEqual(Math.max(0, ((k - 4) / 2) * 1000)))
+    for (const [k, time] of times.entries())
+      expect(time).toBeGreaterThanOrEqual(Math.max(0, ((k - 4) / 2) * 1000))
     expect(times.at(-1)).toBe(7_500)
     expect(result.apiCalls['mock/api']).toEqual({ calls: 20, throttled: 0 })
   })
