@@ -42,6 +42,10 @@ export const AWS_LIMITS: ProviderLimitsV1 = {
   readScope: 'describe',
   mutateScope: 'mutate',
   maxConcurrency: 64,
+  // EC2 is eventually consistent: a Describe right after a create can miss the new resource
+  // (InvalidInstanceID.NotFound and friends). Within this window a miss is looked at again
+  // before refresh or crash recovery believes it. Settings may change it.
+  consistencyWindowMs: 10_000,
 }
 
 /** Most instance ids DescribeInstances accepts in one call. */

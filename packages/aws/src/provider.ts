@@ -99,7 +99,10 @@ export function createAws(settings: AwsSettings = {}): AwsProvider {
     // The contract's map is untyped per kind; `handlers` keeps the types.
     kinds: handlers as unknown as Readonly<Record<string, ResourceHandlerV1>>,
     handlers,
-    limits: AWS_LIMITS,
+    limits:
+      settings.consistencyWindowMs === undefined
+        ? AWS_LIMITS
+        : { ...AWS_LIMITS, consistencyWindowMs: settings.consistencyWindowMs },
     pricing: createPricing(rt.catalog),
     catalog: rt.catalog,
     imageAliases: rt.images.aliases,

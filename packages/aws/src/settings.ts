@@ -72,6 +72,12 @@ export interface AwsSettings {
    * or an emulator's invented one). Default false: an unknown region is reported as a mistake.
    */
   readonly allowUnknownRegion?: boolean
+  /**
+   * How long after a create a Describe may still miss the new resource (EC2 is eventually
+   * consistent); misses within it are looked at again before refresh or crash recovery believe
+   * them. Default 10,000 ms; 0 for a strongly consistent emulator such as moto.
+   */
+  readonly consistencyWindowMs?: number
 }
 
 const credentialsSchema = z.custom<AwsCredentials | AwsCredentialsProvider>(
@@ -123,6 +129,7 @@ export const awsSettingsSchema = z.strictObject({
   catalog: z.array(offerSchema).min(1).optional(),
   pollIntervalMs: z.number().int().min(1).max(600_000).optional(),
   allowUnknownRegion: z.boolean().optional(),
+  consistencyWindowMs: z.number().int().min(0).max(600_000).optional(),
 })
 
 /** Checks settings without reading the environment or touching the network. */

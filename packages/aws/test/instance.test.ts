@@ -154,6 +154,27 @@ describeMoto('instance handler against moto', (env) => {
     expect((await aws.handlers.instance.readMany!([id], ctx)).has(id)).toBe(false)
   })
 
+  it('refuses to start, stop or reboot a terminated instance (moto would revive it; EC2 never does)', async () => {
+    const ctx = ctxFor('instance', 'gone')
+    const { id } = await aws.handlers.instance.create(instanceProps(subnetId), ctx)
+    const actions = aws.handlers.instance.actions!
+    await actions.terminate!(id, ctx)
+    const calls = countCalls((await aws.clients()).ec2)
+    for (const name of ['start', 'stop', 'reboot']) {
+      const error = await actions[name]!(id, ctx).catch((caught: unknown) => caught)
+      expect(ProviderError.isInstance(error) && error.classification).toBe('invalid')
+      expect(String((error as Error).message)).toMatch(
+        new RegExp(`${id} is terminated: EC2 cannot ${name} it`),
+      )
+    }
+    expect(
+      calls.count('StartInstances') + calls.count('StopInstances') + calls.count('RebootInstances'),
+    ).toBe(0)
+    calls.detach()
+    // Still terminated: nothing brought it back.
+    expect((await aws.handlers.instance.readMany!([id], ctx)).has(id)).toBe(false)
+  })
+
   it('updates tags and firewalls in place and resizes by stop, modify, start', async () => {
     const ctx = ctxFor('instance', 'mutable')
     const props = instanceProps(subnetId, { tags: { a: '1', b: '2' } })

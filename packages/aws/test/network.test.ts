@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ec2'
 import type { FirewallSpec } from '@skyloom/core/provider'
 import { beforeEach, expect, it } from 'vitest'
+import { presentProps } from '../src/handlers/common.js'
 import type { AwsProvider } from '../src/index.js'
 import { ctxFor } from './support/context.js'
 import { describeMoto } from './support/env.js'
@@ -215,11 +216,12 @@ describeMoto('network, subnet and firewall handlers against moto', (env) => {
     const ctx = ctxFor('firewall', 'web')
     const created = await aws.handlers.firewall.create(props, ctx)
     const read = (await aws.handlers.firewall.readMany!([created.id], ctx)).get(created.id)
-    expect(read?.props.egress).toBeUndefined()
+    // null: no egress rules of its own (EC2's default allow-all), which is what was declared.
+    expect(read?.props.egress).toBeNull()
     expect(read?.props.tags).toEqual({ tier: 'web' })
     // Same rules, whatever the grouping and order EC2 returns them in.
     const diff = await aws.handlers.firewall.diff!(
-      { props: { ...props, ...(read!.props as Partial<typeof props>) }, outputs: read!.outputs },
+      { props: { ...props, ...presentProps(read!.props) }, outputs: read!.outputs },
       props,
       ctx,
     )
@@ -255,7 +257,7 @@ describeMoto('network, subnet and firewall handlers against moto', (env) => {
     ])
     await aws.handlers.firewall.update!(created.id, { current, desired, changed: ['egress', 'ingress'] }, ctx)
     read = (await aws.handlers.firewall.readMany!([created.id], ctx)).get(created.id)
-    expect(read?.props.egress).toBeUndefined() // back to the default allow-all
+    expect(read?.props.egress).toBeNull() // back to the default allow-all
     expect(read?.props.ingress).toEqual([
       { protocol: 'tcp', ports: { from: 443, to: 443 }, cidrs: ['0.0.0.0/0'] },
       { protocol: 'tcp', ports: { from: 80, to: 80 }, cidrs: ['0.0.0.0/0'], description: 'http' },

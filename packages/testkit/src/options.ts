@@ -16,6 +16,11 @@ export interface KindFixture {
    * logical kind with no cloud object (DigitalOcean's subnet) cannot be found by tags.
    */
   readonly skip?: Readonly<Partial<Record<RuleId, string>>>
+  /**
+   * Actions after which the resource is gone for good (`terminate`): the kit runs each on a
+   * resource of its own, made for the purpose, instead of on the one the other rules use.
+   */
+  readonly finalActions?: readonly string[]
   /** Arguments per action; actions not listed run without arguments. */
   readonly actionArgs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
 }

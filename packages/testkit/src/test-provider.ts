@@ -335,15 +335,51 @@ function kindSuite({ kind, subject, engine: engineOf, timeout, notChecked }: Kin
         expectRule(false, 'K8-actions', () => `action "${name}" on ${id} failed: ${(error as Error).message}`)
       }
     }
+    const final = new Set(fixture().finalActions ?? [])
+    const ordinary = Object.keys(actions).filter((name) => !final.has(name))
     // Each action runs on a live resource: when there is a `start`, it brings the resource
     // back after every other action (a reboot of a stopped machine fails on a real cloud too).
-    for (const name of Object.keys(actions)) {
+    for (const name of ordinary) {
       if (name === 'start') continue
       await run(name)
       if (actions.start) await run('start')
     }
-    if (actions.start && Object.keys(actions).length === 1) await run('start')
-    if (Object.keys(actions).length > 0) await waitUntilReady(handler(), id, ctx())
+    if (actions.start && ordinary.length === 1) await run('start')
+    if (ordinary.length > 0) await waitUntilReady(handler(), id, ctx())
+    // A final action (terminate) runs on a resource of its own, then the state forgets it.
+    for (const name of final) {
+      expectRule(
+        actions[name],
+        'K8-actions',
+        () => `finalActions names "${name}", which the ${kind} handler does not declare`,
+      )
+      const own = uniqueStack('kit-final', kind)
+      const made = await engine.up(stackOf(fixture().create, own))
+      expectRule(
+        made.ok,
+        'K8-actions',
+        () => `could not make a resource to run "${name}" on: ${errorsOf(made)}`,
+      )
+      const target = (await idOf(own))!
+      try {
+        await retryThrottled(provider(), clock(), () =>
+          actions[name]!(target, ctx(own), fixture().actionArgs?.[name]),
+        )
+      } catch (error) {
+        expectRule(
+          false,
+          'K8-actions',
+          () => `action "${name}" on ${target} failed: ${(error as Error).message}`,
+        )
+      }
+      // Deleting what the action already removed must succeed (not-found counts as done).
+      const cleaned = await engine.destroy(stackOf(fixture().create, own))
+      expectRule(
+        cleaned.ok,
+        'K8-actions',
+        () => `after "${name}", deleting ${target} failed: ${errorsOf(cleaned)}`,
+      )
+    }
   })
 
   check('K4-replace', 'replaces on a forcing change, new before old', async (context) => {

@@ -31,6 +31,19 @@ export function clientToken(key: string): string {
   return key.length <= 64 && /^[\x21-\x7e]+$/.test(key) ? key : createHash('sha256').update(key).digest('hex')
 }
 
+/**
+ * Observed props without the `null`s a read uses to say "the cloud no longer has this field":
+ * `find` and `list` describe a resource as it is, and crash recovery may record their props
+ * as they come, so an absent field stays absent there.
+ */
+export function presentProps<T extends Record<string, unknown>>(
+  props: {
+    readonly [K in keyof T]?: T[K] | null
+  },
+): Partial<T> {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== null)) as Partial<T>
+}
+
 /** A short stable hash, for names that must be unique (security groups, launch templates, groups). */
 export function shortHash(text: string, length = 8): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length)

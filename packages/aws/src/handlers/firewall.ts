@@ -33,6 +33,7 @@ import {
   ignoreNotFound,
   type Operations,
   openSession,
+  presentProps,
   sameValue,
   shortHash,
 } from './common.js'
@@ -70,13 +71,14 @@ function observedEgress(group: SecurityGroup): FirewallSpec['egress'] {
 }
 
 function toRead(group: SecurityGroup): ReadResult<FirewallSpec, FirewallOutputs> {
-  const egress = observedEgress(group)
   return {
     id: group.GroupId ?? '',
     props: {
       network: group.VpcId ?? '',
       ingress: rulesFromEntries(entriesFromPermissions(group.IpPermissions)),
-      ...(egress === undefined ? {} : { egress }),
+      // The default allow-all reads as null, "no egress rules of its own": explicit rules
+      // someone reset to the default are drift; an omitted egress stays in sync.
+      egress: observedEgress(group) ?? null,
       tags: observedUserTags(tagMap(group.Tags)),
     },
     outputs: { id: group.GroupId ?? '' },
@@ -85,7 +87,8 @@ function toRead(group: SecurityGroup): ReadResult<FirewallSpec, FirewallOutputs>
 
 function toFound(group: SecurityGroup): FoundResource<FirewallSpec, FirewallOutputs> {
   const tags = tagMap(group.Tags)
-  return { ...toRead(group), tags, ownership: ownershipOf(tags) }
+  const read = toRead(group)
+  return { ...read, props: presentProps(read.props), tags, ownership: ownershipOf(tags) }
 }
 
 async function describeGroups(

@@ -113,7 +113,10 @@ function observedProps(instance: Instance): Partial<InstanceSpec> {
   return {
     ...(instance.SubnetId ? { subnet: instance.SubnetId } : {}),
     firewalls: groupsOf(instance),
-    publicIp: Boolean(instance.PublicIpAddress),
+    // EC2 releases a public address when the instance stops and may not have assigned it yet
+    // while pending: only a running instance says whether it has one. Read otherwise, a
+    // stopped machine would look drifted and `publicIp` forces a replacement.
+    ...(instance.State?.Name === 'running' ? { publicIp: Boolean(instance.PublicIpAddress) } : {}),
     tags: observedUserTags(tagMap(instance.Tags)),
   }
 }
@@ -235,7 +238,21 @@ export function instanceHandler(rt: AwsRuntime): InstanceHandler {
     (api: 'StartInstances' | 'StopInstances' | 'RebootInstances' | 'TerminateInstances') =>
     async (id: string, ctx: OperationContext): Promise<Partial<InstanceOutputs>> => {
       const session = openSession(rt, ctx, 'action', ops)
-      if (api === 'TerminateInstances') rt.launched.delete(id)
+      if (api === 'TerminateInstances') {
+        rt.launched.delete(id)
+      } else {
+        // A terminated instance is gone for good. EC2 answers IncorrectInstanceState, which
+        // reads as a retryable conflict (right for one still stopping), and emulators may
+        // even bring it back to life; so say plainly what happened instead.
+        const instance = await describeOne(session, id)
+        if (stateOf(instance) === 'terminated') {
+          throw session.problem(
+            'invalid',
+            `instance ${id} is ${instance.State?.Name ?? 'terminated'}: EC2 cannot ${api.replace('Instances', '').toLowerCase()} it, as termination is final. Apply the stack to launch a replacement.`,
+            'IncorrectInstanceState',
+          )
+        }
+      }
       const output = await session.ec2(api, ({ client, sdk }, options) => {
         switch (api) {
           case 'StartInstances':

@@ -35,6 +35,7 @@ import {
   ignoreNotFound,
   type Operations,
   openSession,
+  presentProps,
   sameValue,
 } from './common.js'
 import { describeInstancesById } from './instance.js'
@@ -99,7 +100,9 @@ function toRead(volume: Volume): ReadResult<VolumeSpec, VolumeOutputs> {
     props: {
       sizeGiB: volume.Size ?? 0,
       type: neutralTypeOf(volume.VolumeType),
-      ...(attachedTo ? { attachTo: attachedTo } : {}),
+      // null when attached to nothing: a volume detached in the console is drift to repair,
+      // not a field the provider cannot read.
+      attachTo: attachedTo ?? null,
       tags: observedUserTags(tagMap(volume.Tags)),
     },
     outputs: volumeOutputs(volume),
@@ -110,7 +113,8 @@ function toRead(volume: Volume): ReadResult<VolumeSpec, VolumeOutputs> {
 
 function toFound(volume: Volume): FoundResource<VolumeSpec, VolumeOutputs> {
   const tags = tagMap(volume.Tags)
-  return { ...toRead(volume), tags, ownership: ownershipOf(tags) }
+  const read = toRead(volume)
+  return { ...read, props: presentProps(read.props), tags, ownership: ownershipOf(tags) }
 }
 
 async function describeVolumes(

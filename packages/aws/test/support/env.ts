@@ -56,6 +56,8 @@ export function describeMoto(
           endpoint: env.proxy.endpoint,
           credentials: TEST_CREDENTIALS,
           pollIntervalMs: 10,
+          // moto is strongly consistent: no miss right after a create needs a second look.
+          consistencyWindowMs: 0,
           ...settings,
         })
       },

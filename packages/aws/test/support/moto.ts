@@ -41,7 +41,7 @@ export function findMotoServer(): string | undefined {
  * message, except in CI (`CI=true`), where a missing emulator must fail the run instead of
  * silently skipping the provider's whole integration coverage.
  */
-export function motoAvailability(): { run: boolean; binary?: string } {
+export function motoAvailability(): { run: boolean; binary?: string; reason?: string } {
   const binary = findMotoServer()
   if (binary) return { run: true, binary }
   const message =
@@ -51,7 +51,11 @@ export function motoAvailability(): { run: boolean; binary?: string } {
     '!!! In CI (CI=true) this is a failure, not a skip.\n'
   if (process.env.CI === 'true') throw new Error(message)
   console.warn(message)
-  return { run: false }
+  return {
+    run: false,
+    reason:
+      'moto_server is not on PATH (pip install "moto[server]"); the suite drives the real AWS SDK against it',
+  }
 }
 
 async function freePort(): Promise<number> {
