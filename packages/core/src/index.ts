@@ -69,6 +69,7 @@ export { createStack, Stack, type StackOptions, type StackResource } from './mod
 export { parseUrn, type Urn, urnOf } from './model/urn.js'
 export * from './plan/index.js'
 export type { Logger, ProviderV1 } from './provider/contract.js'
+export { type ApplyReportInput, renderApplyReport } from './report/index.js'
 export type { RetryPolicy } from './scheduler/backoff.js'
 export { seededRandom } from './scheduler/backoff.js'
 export type { ScopeStats } from './scheduler/scope-limiter.js'

@@ -1,0 +1,1 @@
+export { type ApplyReportInput, renderApplyReport } from './render-report.js'
