@@ -23,9 +23,9 @@ const cloud = createSim({ seed: 2026, latency: { scale: 0.05 } })
 const stateDir = await mkdtemp(join(tmpdir(), 'skyloom-quickstart-'))
 const engine = createEngine({ state: fileState({ dir: stateDir }), clock: cloud.clock })
 
-async function apply(plan: Plan): Promise<ApplyResult> {
+async function apply(plan: Plan, report?: string): Promise<ApplyResult> {
   const stop = showProgress(engine)
-  const result = await engine.apply(plan)
+  const result = await engine.apply(plan, report ? { report } : {})
   stop()
   const calls = Object.values(result.apiCalls).reduce((sum, scope) => sum + scope.calls, 0)
   const changed = result.counts.done
@@ -49,7 +49,9 @@ const plan = await engine.plan(webStack(cloud, 3))
 say(indent(renderPlanText(plan, { color })))
 
 section('2. Apply')
-const first = await apply(plan)
+const reportFile = join(stateDir, 'apply-report.html')
+const first = await apply(plan, reportFile)
+say(`  Report: ${reportFile} (the timeline per rate-limit scope, the critical path; open it in a browser)`)
 say('  Outputs:')
 for (const [urn, outputs] of Object.entries(first.outputs)) {
   if (!urn.includes('/instance/')) continue

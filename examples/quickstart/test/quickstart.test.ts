@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -20,6 +21,11 @@ describe('the quickstart (pnpm start)', () => {
     expect(stdout).toContain('9 to create, 0 to update, 0 to replace, 0 to delete.')
     expect(stdout).toMatch(/Monthly cost: \$0\.00 -> \$\d+\.\d\d/)
     expect(stdout).toMatch(/Applied 9 steps in/)
+    const report = /Report: (\S+\.html)/.exec(stdout)?.[1]
+    expect(report).toBeDefined()
+    const html = await readFile(report!, 'utf8')
+    expect(html).toContain('<html')
+    expect(html).toContain('quickstart/instance/db')
     expect(stdout).toContain('2 to create, 0 to update, 0 to replace, 0 to delete.')
     expect(stdout).toContain('Drift on quickstart/instance/web-1: tags')
     expect(stdout).toContain('0 to create, 1 to update, 0 to replace, 0 to delete.')

@@ -318,3 +318,25 @@ describe('engine', () => {
     expect((await other.history('web'))[0]!.operation).toBe(`restore v${history[1]!.version}`)
   })
 })
+
+describe('the apply report option', () => {
+  it('writes the report file, or hands the HTML to a function', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    const engine = createEngine({ state: memoryState() })
+    const file = join(dir, 'report.html')
+    await engine.up(webStack(provider), { report: file })
+    const { readFile } = await import('node:fs/promises')
+    const html = await readFile(file, 'utf8')
+    expect(html).toContain('<html')
+    expect(html).toContain('web/instance/db')
+    expect(html).not.toContain('s3cr3t')
+    let handed = ''
+    await engine.destroy(webStack(provider), {
+      report: (text) => {
+        handed = text
+      },
+    })
+    expect(handed).toContain('delete')
+  })
+})

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
 import { hostname, userInfo } from 'node:os'
 import { type Clock, systemClock } from '../clock/clock.js'
 import { ProviderError } from '../errors/provider-error.js'
@@ -6,7 +7,7 @@ import { StalePlanError } from '../errors/stale-plan-error.js'
 import { StateError } from '../errors/state-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { EventBus } from '../events/event-bus.js'
-import type { StepOutcome } from '../events/types.js'
+import type { EngineEvent, StepOutcome } from '../events/types.js'
 import { parseDuration } from '../model/duration.js'
 import { isPlainObject, isSecret } from '../model/secret.js'
 import type { Stack } from '../model/stack.js'
@@ -15,6 +16,7 @@ import { renderPlanJson } from '../plan/serialize.js'
 import type { Plan } from '../plan/types.js'
 import { validateStack } from '../plan/validate.js'
 import { type NormalizedHandler, type NormalizedProvider, normalizeProvider } from '../provider/normalize.js'
+import { renderApplyReport } from '../report/index.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../scheduler/backoff.js'
 import type { ScopeStats } from '../scheduler/scope-limiter.js'
 import { Semaphore } from '../scheduler/semaphore.js'
@@ -157,6 +159,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
       Object.keys(state.pending).length > 0 ||
       Object.values(state.resources).some((resource) => resource.status === 'pending'))
 
+  /**
+   * Runs an operation and, when a report is asked for, collects its events and writes the
+   * apply report once it ends.
+   */
+  const reporting = async (
+    operationId: string,
+    target: ApplyOptions['report'],
+    operation: () => Promise<ApplyResult>,
+  ): Promise<ApplyResult> => {
+    if (!target) return operation()
+    const collected: EngineEvent[] = []
+    const off = events.on('event', (event) => {
+      if (event.operationId === operationId) collected.push(event)
+    })
+    let result: ApplyResult
+    try {
+      result = await operation()
+    } finally {
+      off()
+    }
+    const html = renderApplyReport({ plan: result.plan, result, events: collected })
+    if (typeof target === 'function') await target(html)
+    else await writeFile(target, html)
+    return result
+  }
+
   const execute = async (
     session: Session,
     stack: Stack,
@@ -225,29 +253,31 @@ export function createEngine(options: EngineOptions = {}): Engine {
     runOptions: UpOptions,
   ): Promise<ApplyResult> => {
     const operationId = randomUUID()
-    const session = await open(stack.name, mode === 'destroy' ? 'destroy' : 'up', operationId)
-    try {
-      events.emit({
-        type: 'plan-start',
-        stack: stack.name,
-        operationId,
-        mode,
-        refresh: runOptions.refresh === true,
-      })
-      await prepare(session, stack, operationId, runOptions.refresh === true)
-      const plan = await planStack(stack, session.snapshot(), { mode, now: () => clock.now() })
-      events.emit({
-        type: 'plan-end',
-        stack: stack.name,
-        operationId,
-        summary: plan.summary,
-        stateVersion: plan.stateVersion,
-      })
-      planStacks.set(plan, stack)
-      return await execute(session, stack, plan, operationId, runOptions)
-    } finally {
-      await session.close()
-    }
+    return reporting(operationId, runOptions.report, async () => {
+      const session = await open(stack.name, mode === 'destroy' ? 'destroy' : 'up', operationId)
+      try {
+        events.emit({
+          type: 'plan-start',
+          stack: stack.name,
+          operationId,
+          mode,
+          refresh: runOptions.refresh === true,
+        })
+        await prepare(session, stack, operationId, runOptions.refresh === true)
+        const plan = await planStack(stack, session.snapshot(), { mode, now: () => clock.now() })
+        events.emit({
+          type: 'plan-end',
+          stack: stack.name,
+          operationId,
+          summary: plan.summary,
+          stateVersion: plan.stateVersion,
+        })
+        planStacks.set(plan, stack)
+        return await execute(session, stack, plan, operationId, runOptions)
+      } finally {
+        await session.close()
+      }
+    })
   }
 
   const engine: Engine = {
@@ -316,26 +346,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
         )
       }
       const operationId = randomUUID()
-      const session = await open(stack.name, plan.mode === 'destroy' ? 'destroy' : 'apply', operationId)
-      try {
-        if (session.state.version !== plan.stateVersion)
-          throw new StalePlanError(stack.name, plan.stateVersion, session.state.version)
-        let runnable = plan
-        if (!planStacks.has(plan) && hasUnknownSecrets(plan)) {
-          // A plan read back from JSON carries no secret values: re-plan and insist it is the same plan.
-          const fresh = await planStack(stack, session.snapshot(), {
-            mode: plan.mode,
-            now: () => Date.parse(plan.createdAt),
-          })
-          if (renderPlanJson(fresh) !== renderPlanJson(plan)) {
+      return reporting(operationId, applyOptions.report, async () => {
+        const session = await open(stack.name, plan.mode === 'destroy' ? 'destroy' : 'apply', operationId)
+        try {
+          if (session.state.version !== plan.stateVersion)
             throw new StalePlanError(stack.name, plan.stateVersion, session.state.version)
+          let runnable = plan
+          if (!planStacks.has(plan) && hasUnknownSecrets(plan)) {
+            // A plan read back from JSON carries no secret values: re-plan and insist it is the same plan.
+            const fresh = await planStack(stack, session.snapshot(), {
+              mode: plan.mode,
+              now: () => Date.parse(plan.createdAt),
+            })
+            if (renderPlanJson(fresh) !== renderPlanJson(plan)) {
+              throw new StalePlanError(stack.name, plan.stateVersion, session.state.version)
+            }
+            runnable = fresh
           }
-          runnable = fresh
+          return await execute(session, stack, runnable, operationId, applyOptions)
+        } finally {
+          await session.close()
         }
-        return await execute(session, stack, runnable, operationId, applyOptions)
-      } finally {
-        await session.close()
-      }
+      })
     },
 
     up: (stack, upOptions = {}) => run(stack, 'update', upOptions),

@@ -39,6 +39,12 @@ export interface ApplyOptions {
   readonly failFast?: boolean
   /** The stack the plan was made from: needed for a plan read back from JSON. */
   readonly stack?: Stack
+  /**
+   * Writes the apply report (one self-contained HTML file: the timeline per scope with the
+   * critical path, retries and failures, the plan's graph, the summary) to this path, or
+   * hands the HTML to this function.
+   */
+  readonly report?: string | ((html: string) => void | Promise<void>)
 }
 
 export interface UpOptions extends Omit<ApplyOptions, 'stack'> {
