@@ -392,7 +392,7 @@ export async function executePlan(
       )
     } catch (error) {
       if (ProviderError.isInstance(error) && CLEAN_CLASSES.has(error.classification)) {
-        await deps.session.record([{ type: 'resolve', key }])
+        deps.session.note([{ type: 'resolve', key }])
       }
       throw error
     }
@@ -415,7 +415,7 @@ export async function executePlan(
     if (state.resources[step.urn] && step.replacement === 'create')
       drafts.push({ type: 'condemn', urn: step.urn })
     drafts.push({ type: 'put', resource, resolves: key })
-    await deps.session.record(drafts)
+    deps.session.note(drafts)
     if (created.ready === false) await waitReady(run, handler, resource, 'tainted')
     return 'done'
   }
@@ -435,7 +435,7 @@ export async function executePlan(
       const read = await deps
         .batcher(run.provider, handler)
         .wait(resource.id, run.step.urn, run.priority, run.signal)
-      await deps.session.record([
+      deps.session.note([
         {
           type: 'put',
           resource: {
@@ -450,9 +450,7 @@ export async function executePlan(
       // Cancelled by the user: the resource stays `pending` and the next plan reads it first.
       const cancelled = run.cancelled.aborted && !TimeoutError.isInstance(run.signal.reason)
       if (!cancelled && onFailure === 'tainted' && !deps.session.signal.aborted) {
-        await deps.session.record([
-          { type: 'put', resource: { ...resource, status: 'tainted', updatedAt: now() } },
-        ])
+        deps.session.note([{ type: 'put', resource: { ...resource, status: 'tainted', updatedAt: now() } }])
       }
       throw error
     }
@@ -526,7 +524,7 @@ export async function executePlan(
       )
     } catch (error) {
       // The state keeps the old props, so the next plan proposes the update again.
-      await deps.session.record([{ type: 'resolve', key }])
+      deps.session.note([{ type: 'resolve', key }])
       throw error
     }
     const resource: ResourceState = {
@@ -539,7 +537,7 @@ export async function executePlan(
       ...flagsOverride(change),
       updatedAt: now(),
     }
-    await deps.session.record([{ type: 'put', resource, resolves: key }])
+    deps.session.note([{ type: 'put', resource, resolves: key }])
     if (updated.ready === false) await waitReady(run, handler, resource, 'pending')
     return 'done'
   }
@@ -562,7 +560,7 @@ export async function executePlan(
       next.retainOnDelete !== (current.retainOnDelete === true) ||
       next.dependencies.join() !== current.dependencies.join()
     ) {
-      await deps.session.record([{ type: 'put', resource: { ...next, updatedAt: now() } }])
+      deps.session.note([{ type: 'put', resource: { ...next, updatedAt: now() } }])
     }
   }
 
@@ -587,7 +585,7 @@ export async function executePlan(
         urn: step.urn,
         message: `provider "${provider.key}" cannot delete a ${step.kind}; ${target.id} is left in the cloud and dropped from the state`,
       })
-      await deps.session.record([forget])
+      deps.session.note([forget])
       return 'done'
     }
     const key = randomUUID()
@@ -636,18 +634,18 @@ export async function executePlan(
     } catch (error) {
       // Already gone is what we wanted.
       if (!(ProviderError.isInstance(error) && error.classification === 'not-found')) {
-        await deps.session.record([{ type: 'resolve', key }])
+        deps.session.note([{ type: 'resolve', key }])
         throw error
       }
     }
-    await deps.session.record([{ ...forget, resolves: key } as JournalDraft])
+    deps.session.note([{ ...forget, resolves: key } as JournalDraft])
     return 'done'
   }
 
   async function forget(run: StepRun): Promise<'done' | 'noop'> {
     const current = deps.session.state.resources[run.step.urn]
     if (!current) return 'noop'
-    await deps.session.record([{ type: 'delete', urn: run.step.urn }])
+    deps.session.note([{ type: 'delete', urn: run.step.urn }])
     return 'done'
   }
 

@@ -128,6 +128,16 @@ export class Session {
     this.#flushing = undefined
   }
 
+  /**
+   * Records entries that need not be durable before the caller goes on: the results of cloud
+   * calls. The journal is written in order, so any later intent that waits for durability
+   * makes these durable first; if the process dies before, the intent they resolve is still
+   * open and recovery settles it. A write failure aborts the session (see `signal`).
+   */
+  note(drafts: readonly JournalDraft[]): void {
+    this.record(drafts).catch(() => {})
+  }
+
   /** Writes the snapshot and its history entry. */
   async compact(operation: string): Promise<void> {
     await this.#flushing

@@ -60,7 +60,17 @@ const base = { v: z.number().int().min(1), at: z.string() }
 export const journalEntrySchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('begin'), operation: z.string(), operationId: z.string() }),
   z.object({ ...base, type: z.literal('intent'), intent: intentSchema }),
-  z.object({ ...base, type: z.literal('put'), resource: resourceSchema, resolves: z.string().optional() }),
+  z.object({
+    ...base,
+    type: z.literal('put'),
+    // With `inherits`, props and dependencies come from the intent the entry resolves.
+    resource: resourceSchema.extend({
+      props: record.optional(),
+      dependencies: z.array(z.string()).optional(),
+    }),
+    resolves: z.string().optional(),
+    inherits: z.literal(true).optional(),
+  }),
   z.object({ ...base, type: z.literal('delete'), urn: z.string(), resolves: z.string().optional() }),
   z.object({ ...base, type: z.literal('condemn'), urn: z.string() }),
   z.object({
