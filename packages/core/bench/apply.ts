@@ -14,18 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  createEngine,
-  createStack,
-  fileState,
-  firewall,
-  instance,
-  memoryState,
-  network,
-  type ProviderV1,
-  subnet,
-  volume,
-} from '@skyloom/core'
+import { createEngine, fileState, memoryState, type ProviderV1 } from '@skyloom/core'
+import { buildStack } from './stack.js'
 
 /** A provider with no latency: ids from a counter, outputs echo the props. */
 function instantProvider(): ProviderV1 {
@@ -54,42 +44,6 @@ function instantProvider(): ProviderV1 {
     ['network', 'subnet', 'firewall', 'instance', 'volume'].map((kind) => [kind, handler]),
   )
   return { specificationVersion: 'v1', name: 'instant', kinds }
-}
-
-function buildStack(total: number, provider: ProviderV1) {
-  const stack = createStack('bench', { provider })
-  let count = 0
-  let net = 0
-  while (count < total) {
-    const network_ = stack.add(network(`net-${net}`, { cidr: `10.${net}.0.0/16` }))
-    const fw = stack.add(
-      firewall(`fw-${net}`, { network: network_.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }),
-    )
-    count += 2
-    for (let s = 0; s < 100 && count < total; s++) {
-      const sub = stack.add(
-        subnet(`sub-${net}-${s}`, { network: network_.out.id, cidr: `10.${net}.${s}.0/24` }),
-      )
-      count++
-      for (let i = 0; i < 4 && count < total; i++) {
-        const vm = stack.add(
-          instance(`vm-${net}-${s}-${i}`, {
-            size: 'small',
-            image: 'debian-12',
-            subnet: sub.out.id,
-            firewalls: [fw.out.id],
-          }),
-        )
-        count++
-        if (count < total) {
-          stack.add(volume(`vol-${net}-${s}-${i}`, { sizeGiB: 20, attachTo: vm.out.id }))
-          count++
-        }
-      }
-    }
-    net++
-  }
-  return stack
 }
 
 interface Sample {

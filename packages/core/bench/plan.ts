@@ -12,8 +12,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { createStack, firewall, instance, network, plan, subnet, volume } from '@skyloom/core'
+import { plan } from '@skyloom/core'
 import { createMockProvider } from '@skyloom/core/testing'
+import { buildStack } from './stack.js'
 
 interface Sample {
   resources: number
@@ -25,47 +26,11 @@ interface Sample {
   baselineRssMb: number
 }
 
-function buildStack(total: number) {
-  const stack = createStack('bench', { provider: createMockProvider() })
-  let count = 0
-  let net = 0
-  while (count < total) {
-    const network_ = stack.add(network(`net-${net}`, { cidr: `10.${net}.0.0/16` }))
-    const fw = stack.add(
-      firewall(`fw-${net}`, { network: network_.out.id, ingress: [{ ports: 443, from: '0.0.0.0/0' }] }),
-    )
-    count += 2
-    for (let s = 0; s < 100 && count < total; s++) {
-      const sub = stack.add(
-        subnet(`sub-${net}-${s}`, { network: network_.out.id, cidr: `10.${net}.${s}.0/24` }),
-      )
-      count++
-      for (let i = 0; i < 4 && count < total; i++) {
-        const vm = stack.add(
-          instance(`vm-${net}-${s}-${i}`, {
-            size: 'small',
-            image: 'ubuntu-24.04',
-            subnet: sub.out.id,
-            firewalls: [fw.out.id],
-          }),
-        )
-        count++
-        if (count < total) {
-          stack.add(volume(`vol-${net}-${s}-${i}`, { sizeGiB: 20, attachTo: vm.out.id }))
-          count++
-        }
-      }
-    }
-    net++
-  }
-  return stack
-}
-
 /** One measurement in a fresh process: a first plan (peak RSS is its own), or a replan. */
 async function child(total: number, mode: 'plan' | 'replan'): Promise<Partial<Sample>> {
   // Cold on purpose: a CLI or a service's first request plans once in a fresh process.
   const baselineRssMb = round(process.memoryUsage().rss / 1024 / 1024)
-  const stack = buildStack(total)
+  const stack = buildStack(total, createMockProvider())
   const started = performance.now()
   const result = await plan(stack, undefined)
   const planMs = performance.now() - started
@@ -107,7 +72,7 @@ async function child(total: number, mode: 'plan' | 'replan'): Promise<Partial<Sa
     ),
   }
   const replanStarted = performance.now()
-  const replanned = await plan(buildStack(total), state)
+  const replanned = await plan(buildStack(total, createMockProvider()), state)
   if (replanned.steps.length !== 0) throw new Error('replan against the produced state should be empty')
   return { replanMs: round(performance.now() - replanStarted) }
 }

@@ -292,6 +292,28 @@ export async function executePlan(
     }
   }
 
+  /** A step's call to its provider: through its scope's gate, retried by the engine, secrets scrubbed. */
+  function callProvider<T>(
+    run: StepRun,
+    handler: NormalizedHandler,
+    operation: 'create' | 'update' | 'delete',
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    return deps.calls.call(
+      {
+        provider: run.provider,
+        scope: handler.traits(operation).scope,
+        operation,
+        urn: run.step.urn,
+        priority: run.priority,
+        signal: run.gate,
+        step: run.call,
+        redactor: deps.session.redactor,
+      },
+      fn,
+    )
+  }
+
   function requireHandler(run: StepRun): NormalizedHandler {
     if (!run.handler) {
       throw new ValidationError(
@@ -377,19 +399,7 @@ export async function executePlan(
     )
     let created: Awaited<ReturnType<NormalizedHandler['create']>>
     try {
-      created = await deps.calls.call(
-        {
-          provider,
-          scope: handler.traits('create').scope,
-          operation: 'create',
-          urn: step.urn,
-          priority: run.priority,
-          signal: run.gate,
-          step: run.call,
-          redactor: deps.session.redactor,
-        },
-        () => handler.create(revealed, ctx),
-      )
+      created = await callProvider(run, handler, 'create', () => handler.create(revealed, ctx))
     } catch (error) {
       if (ProviderError.isInstance(error) && CLEAN_CLASSES.has(error.classification)) {
         deps.session.note([{ type: 'resolve', key }])
@@ -497,30 +507,19 @@ export async function executePlan(
     )
     let updated: Awaited<ReturnType<NormalizedHandler['update']>>
     try {
-      updated = await deps.calls.call(
-        {
-          provider,
-          scope: handler.traits('update').scope,
-          operation: 'update',
-          urn: step.urn,
-          priority: run.priority,
-          signal: run.gate,
-          step: run.call,
-          redactor: deps.session.redactor,
-        },
-        () =>
-          handler.update(
-            current.id,
-            {
-              current: {
-                props: revealForProvider(current.props),
-                outputs: revealForProvider(current.outputs),
-              },
-              desired: revealed,
-              changed,
+      updated = await callProvider(run, handler, 'update', () =>
+        handler.update(
+          current.id,
+          {
+            current: {
+              props: revealForProvider(current.props),
+              outputs: revealForProvider(current.outputs),
             },
-            ctx,
-          ),
+            desired: revealed,
+            changed,
+          },
+          ctx,
+        ),
       )
     } catch (error) {
       // The state keeps the old props, so the next plan proposes the update again.
@@ -613,23 +612,12 @@ export async function executePlan(
       run.call,
     )
     try {
-      await deps.calls.call(
-        {
-          provider,
-          scope: handler.traits('delete').scope,
-          operation: 'delete',
-          urn: step.urn,
-          priority: run.priority,
-          signal: run.gate,
-          step: run.call,
-          redactor: deps.session.redactor,
-        },
-        () =>
-          handler.delete(
-            target.id,
-            { props: revealForProvider(target.props), outputs: revealForProvider(target.outputs) },
-            ctx,
-          ),
+      await callProvider(run, handler, 'delete', () =>
+        handler.delete(
+          target.id,
+          { props: revealForProvider(target.props), outputs: revealForProvider(target.outputs) },
+          ctx,
+        ),
       )
     } catch (error) {
       // Already gone is what we wanted.

@@ -43,10 +43,9 @@ export async function refreshResources(
           report.push({ urn: resource.urn, kind: resource.kind, status: 'unreadable', fields: [] })
         return
       }
-      const size = handler.readBatchSize
-      for (let index = 0; index < resources.length; index += size) {
-        const chunk = resources.slice(index, index + size)
-        const found = await deps.calls.call(
+      // One batched read of these resources.
+      const read = (batch: readonly ResourceState[]) =>
+        deps.calls.call(
           {
             provider,
             scope: handler.traits('read').scope,
@@ -56,36 +55,24 @@ export async function refreshResources(
           },
           () =>
             handler.readMany(
-              chunk.map((resource) => resource.id),
-              operationContext(deps, provider, chunk[0]!.urn, session.signal, undefined),
+              batch.map((resource) => resource.id),
+              operationContext(deps, provider, batch[0]!.urn, session.signal, undefined),
             ),
         )
+      const size = handler.readBatchSize
+      for (let index = 0; index < resources.length; index += size) {
+        const chunk = resources.slice(index, index + size)
+        const found = await read(chunk)
         // A miss right after a create or update may be eventual consistency: look again later.
         const window = provider.consistencyWindowMs
         const young = chunk.filter(
           (resource) => !found.has(resource.id) && deps.clock.now() - Date.parse(resource.updatedAt) < window,
         )
-        let second: ReadonlyMap<
-          string,
-          { props: Record<string, unknown>; outputs: Record<string, unknown>; status?: string }
-        > = new Map()
+        let second: typeof found = new Map()
         if (young.length > 0) {
           const oldest = Math.min(...young.map((resource) => Date.parse(resource.updatedAt)))
           await deps.clock.sleep(Math.max(0, oldest + window - deps.clock.now()), session.signal)
-          second = await deps.calls.call(
-            {
-              provider,
-              scope: handler.traits('read').scope,
-              operation: 'read',
-              priority: 0,
-              signal: session.signal,
-            },
-            () =>
-              handler.readMany(
-                young.map((resource) => resource.id),
-                operationContext(deps, provider, young[0]!.urn, session.signal, undefined),
-              ),
-          )
+          second = await read(young)
         }
         for (const resource of chunk)
           report.push(await reconcile(deps, resource, found.get(resource.id) ?? second.get(resource.id)))
