@@ -22,6 +22,7 @@ import { firewallHandler } from './handlers/firewall.js'
 import { instanceHandler } from './handlers/instance.js'
 import { type AwsInstanceGroupOutputs, instanceGroupHandler } from './handlers/instance-group.js'
 import { networkHandler } from './handlers/network.js'
+import { eachItem } from './handlers/paginate.js'
 import { subnetHandler } from './handlers/subnet.js'
 import { volumeHandler } from './handlers/volume.js'
 import type { ImageFilter } from './images.js'
@@ -122,25 +123,25 @@ export function createAws(settings: AwsSettings = {}): AwsProvider {
         const { client, sdk } = await rt.clients.ec2()
         // Filters take a bounded number of values: ask in slices of 100 names.
         for (let start = 0; start < names.length; start += 100) {
-          let token: string | undefined
-          do {
-            const page = await client.send(
-              new sdk.DescribeInstanceTypesCommand({
-                Filters: [{ Name: 'instance-type', Values: names.slice(start, start + 100) }],
-                MaxResults: 100,
-                ...(token ? { NextToken: token } : {}),
-              }),
-              options.signal ? { abortSignal: options.signal } : {},
-            )
-            for (const type of page.InstanceTypes ?? []) {
-              const cpus = type.VCpuInfo?.DefaultVCpus
-              const memoryMiB = type.MemoryInfo?.SizeInMiB
-              if (type.InstanceType && cpus && memoryMiB) {
-                observed.push({ name: type.InstanceType, cpus, memoryGiB: memoryMiB / 1024 })
-              }
+          const types = eachItem(
+            (token) =>
+              client.send(
+                new sdk.DescribeInstanceTypesCommand({
+                  Filters: [{ Name: 'instance-type', Values: names.slice(start, start + 100) }],
+                  MaxResults: 100,
+                  ...(token ? { NextToken: token } : {}),
+                }),
+                options.signal ? { abortSignal: options.signal } : {},
+              ),
+            (page) => page.InstanceTypes ?? [],
+          )
+          for await (const type of types) {
+            const cpus = type.VCpuInfo?.DefaultVCpus
+            const memoryMiB = type.MemoryInfo?.SizeInMiB
+            if (type.InstanceType && cpus && memoryMiB) {
+              observed.push({ name: type.InstanceType, cpus, memoryGiB: memoryMiB / 1024 })
             }
-            token = page.NextToken
-          } while (token)
+          }
         }
       } catch (error) {
         if (ProviderError.isInstance(error)) throw error

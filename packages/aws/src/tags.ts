@@ -1,5 +1,10 @@
 import type { ResourceType, Tag, TagSpecification } from '@aws-sdk/client-ec2'
-import { type OperationContext, OWNERSHIP_TAG_STACK, OWNERSHIP_TAG_URN } from '@skyloom/core/provider'
+import {
+  type FindQuery,
+  type OperationContext,
+  OWNERSHIP_TAG_STACK,
+  OWNERSHIP_TAG_URN,
+} from '@skyloom/core/provider'
 
 /**
  * The idempotency key of the create that made a resource. EC2 offers ClientToken only on some
@@ -87,11 +92,26 @@ export function ownershipOf(tags: Readonly<TagMap>): { stack?: string; urn?: str
   }
 }
 
+/** A describe filter on tags (EC2 and Auto Scaling take the same shape). */
+export interface TagFilter {
+  Name: string
+  Values: string[]
+}
+
+/** The describe filter for what the create with this idempotency key made (a retried create's first look). */
+export function keyFilter(key: string): TagFilter {
+  return { Name: `tag:${KEY_TAG}`, Values: [key] }
+}
+
+/** The describe filter for `find`: the create's idempotency key when the query has one, else the URN. */
+export function findFilter(query: FindQuery): TagFilter {
+  return query.idempotencyKey
+    ? keyFilter(query.idempotencyKey)
+    : { Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }
+}
+
 /** Describe filters for `list`: one `tag:` filter per tag, plus the stack. */
-export function tagFilters(filter: {
-  tags?: Readonly<TagMap>
-  stack?: string
-}): { Name: string; Values: string[] }[] {
+export function tagFilters(filter: { tags?: Readonly<TagMap>; stack?: string }): TagFilter[] {
   const filters = Object.entries(filter.tags ?? {}).map(([key, value]) => ({
     Name: `tag:${key}`,
     Values: [value],

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto'
 import {
   type FieldChange,
+  type FoundResource,
   type OperationContext,
   type OperationName,
   type OperationTraits,
   ProviderError,
+  type ReadResult,
 } from '@skyloom/core/provider'
 import type { AwsRuntime } from '../runtime.js'
 import { Session } from '../session.js'
+import { ownershipOf, type TagMap } from '../tags.js'
 
 export type Operations = Readonly<Partial<Record<OperationName, OperationTraits>>>
 
@@ -44,6 +47,17 @@ export function presentProps<T extends Record<string, unknown>>(
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== null)) as Partial<T>
 }
 
+/**
+ * A read as `find` and `list` return it: its {@link presentProps}, with the resource's tags
+ * and the ownership they record.
+ */
+export function foundOf<P extends Record<string, unknown>, O>(
+  read: ReadResult<P, O>,
+  tags: TagMap,
+): FoundResource<P, O> {
+  return { ...read, props: presentProps(read.props), tags, ownership: ownershipOf(tags) }
+}
+
 /** A short stable hash, for names that must be unique (security groups, launch templates, groups). */
 export function shortHash(text: string, length = 8): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length)
@@ -57,16 +71,6 @@ export async function ignoreNotFound<T>(task: Promise<T>): Promise<T | undefined
     if (ProviderError.isInstance(error) && error.classification === 'not-found') return undefined
     throw error
   }
-}
-
-/**
- * Ids named in a "does not exist" message (`The instance IDs 'i-1, i-2' do not exist`). The
- * cloud's own message (the cause) is read, not the wrapped one, which also names the resource.
- */
-export function idsInMessage(error: unknown, prefix: string): string[] {
-  const cause = error instanceof Error ? error.cause : undefined
-  const text = cause instanceof Error ? cause.message : error instanceof Error ? error.message : ''
-  return [...new Set(text.match(new RegExp(`\\b${prefix}-[0-9a-f]+\\b`, 'g')) ?? [])]
 }
 
 /** Equality of plain data, ignoring the order of object keys (not of array items). */

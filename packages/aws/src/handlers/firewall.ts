@@ -1,10 +1,9 @@
-import type { DescribeSecurityGroupsCommandOutput, Filter, SecurityGroup } from '@aws-sdk/client-ec2'
+import type { Filter, SecurityGroup } from '@aws-sdk/client-ec2'
 import {
   type CheckIssue,
   type FirewallOutputs,
   type FirewallSpec,
   type FoundResource,
-  OWNERSHIP_TAG_URN,
   ProviderError,
   type ReadResult,
   type ResourceHandlerV1,
@@ -13,30 +12,21 @@ import { DESCRIBE_NETWORK_BATCH } from '../limits.js'
 import { checkOptions, firewallOptionsSchema } from '../options.js'
 import type { AwsRuntime } from '../runtime.js'
 import type { Session } from '../session.js'
-import {
-  KEY_TAG,
-  observedUserTags,
-  ownershipOf,
-  resourceTags,
-  tagChanges,
-  tagFilters,
-  tagList,
-  tagMap,
-  tagSpecifications,
-} from '../tags.js'
+import { keyFilter, observedUserTags, resourceTags, tagMap, tagSpecifications } from '../tags.js'
 import {
   awsSection,
   change,
   changedFields,
   completeOrRollBack,
-  idsInMessage,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
-  presentProps,
   sameValue,
   shortHash,
 } from './common.js'
+import { type DescribeByIdsKind, describeByIds, describeOneById } from './describe-by-ids.js'
+import { findAndList } from './find-and-list.js'
 import {
   effectiveEgress,
   entriesFromPermissions,
@@ -47,6 +37,8 @@ import {
   sameRules,
   toPermissions,
 } from './firewall-rules.js'
+import { allItems, ec2PageRequest } from './paginate.js'
+import { updateTags } from './update-tags.js'
 
 export const FIREWALL_OPERATIONS: Operations = {
   create: { scope: 'mutate', expectedMs: 2_000 },
@@ -86,55 +78,31 @@ function toRead(group: SecurityGroup): ReadResult<FirewallSpec, FirewallOutputs>
 }
 
 function toFound(group: SecurityGroup): FoundResource<FirewallSpec, FirewallOutputs> {
-  const tags = tagMap(group.Tags)
-  const read = toRead(group)
-  return { ...read, props: presentProps(read.props), tags, ownership: ownershipOf(tags) }
+  return foundOf(toRead(group), tagMap(group.Tags))
 }
 
-async function describeGroups(
+/** Every page of a DescribeSecurityGroups query. */
+function describeGroups(
   session: Session,
   query: { GroupIds?: string[]; Filters?: Filter[] },
 ): Promise<SecurityGroup[]> {
-  const groups: SecurityGroup[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeSecurityGroupsCommandOutput = await session.ec2(
-      'DescribeSecurityGroups',
-      ({ client, sdk }, options) =>
+  return allItems(
+    (token) =>
+      session.ec2('DescribeSecurityGroups', ({ client, sdk }, options) =>
         client.send(
-          new sdk.DescribeSecurityGroupsCommand({
-            ...query,
-            ...(token ? { NextToken: token } : {}),
-            ...(query.GroupIds ? {} : { MaxResults: 1000 }),
-          }),
+          new sdk.DescribeSecurityGroupsCommand(ec2PageRequest(query, 'GroupIds', 1000, token)),
           options,
         ),
-    )
-    groups.push(...(page.SecurityGroups ?? []))
-    token = page.NextToken
-  } while (token)
-  return groups
+      ),
+    (page) => page.SecurityGroups ?? [],
+  )
 }
 
-async function describeGroupsById(
-  session: Session,
-  ids: readonly string[],
-): Promise<Map<string, SecurityGroup>> {
-  const found = new Map<string, SecurityGroup>()
-  let remaining = [...new Set(ids)]
-  for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
-    try {
-      for (const group of await describeGroups(session, { GroupIds: remaining }))
-        if (group.GroupId) found.set(group.GroupId, group)
-      return found
-    } catch (error) {
-      const missing = new Set(idsInMessage(error, 'sg'))
-      const code = ProviderError.isInstance(error) ? (error.cloudCode ?? '') : ''
-      if (!code.startsWith('InvalidGroup') || missing.size === 0) throw error
-      remaining = remaining.filter((id) => !missing.has(id))
-    }
-  }
-  return found
+const GROUPS: DescribeByIdsKind<SecurityGroup> = {
+  describe: (session, ids) => describeGroups(session, { GroupIds: ids }),
+  idOf: (group) => group.GroupId,
+  idPrefix: 'sg',
+  missingCode: 'InvalidGroup',
 }
 
 /** Authorizes and revokes what it takes to go from `current` to `desired` rules, in one direction. */
@@ -204,13 +172,6 @@ async function syncRules(
 /** The handler for `firewall`: a security group and its rules. */
 export function firewallHandler(rt: AwsRuntime): FirewallHandler {
   const ops = FIREWALL_OPERATIONS
-
-  const describeOne = async (session: Session, id: string): Promise<SecurityGroup> => {
-    const group = (await describeGroupsById(session, [id])).get(id)
-    if (!group)
-      throw session.problem('not-found', `security group ${id} no longer exists`, 'InvalidGroup.NotFound')
-    return group
-  }
 
   return {
     providerOptions: firewallOptionsSchema,
@@ -282,9 +243,7 @@ export function firewallHandler(rt: AwsRuntime): FirewallHandler {
       const groupName = `${ctx.stack}-${ctx.name}-${shortHash(key)}`
       let existing: SecurityGroup | undefined
       if (rt.sentKeys.has(key)) {
-        existing = (
-          await describeGroups(session, { Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] })
-        )[0]
+        existing = (await describeGroups(session, { Filters: [keyFilter(key)] }))[0]
       }
       let groupId = existing?.GroupId
       if (!groupId) {
@@ -343,7 +302,7 @@ export function firewallHandler(rt: AwsRuntime): FirewallHandler {
 
     async readMany(ids, ctx) {
       const session = openSession(rt, ctx, 'read', ops)
-      const found = await describeGroupsById(session, ids)
+      const found = await describeByIds(session, ids, GROUPS)
       return new Map([...found].map(([id, group]) => [id, toRead(group)]))
     },
 
@@ -357,25 +316,13 @@ export function firewallHandler(rt: AwsRuntime): FirewallHandler {
           'invalid',
           `cannot change ${unsupported.join(', ')} of a security group in place`,
         )
-      if (changed.has('tags')) {
-        const { set, remove } = tagChanges(current.props.tags ?? {}, desired.tags ?? {}, ctx)
-        if (Object.keys(set).length > 0) {
-          await session.ec2('CreateTags', ({ client, sdk }, options) =>
-            client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: tagList(set) }), options),
-          )
-        }
-        if (remove.length > 0) {
-          await session.ec2('DeleteTags', ({ client, sdk }, options) =>
-            client.send(
-              new sdk.DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }),
-              options,
-            ),
-          )
-        }
-      }
+      if (changed.has('tags')) await updateTags(session, id, current.props.tags, desired.tags)
       if (changed.has('ingress') || changed.has('egress')) {
         // Rules are reconciled against what the group has now, not what the state remembers.
-        const group = await describeOne(session, id)
+        const group = await describeOneById(session, id, GROUPS, {
+          what: 'security group',
+          code: 'InvalidGroup.NotFound',
+        })
         await syncRules(
           session,
           id,
@@ -406,17 +353,11 @@ export function firewallHandler(rt: AwsRuntime): FirewallHandler {
       )
     },
 
-    async find(query, ctx) {
-      const session = openSession(rt, ctx, 'find', ops)
-      const filter = query.idempotencyKey
-        ? { Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }
-        : { Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }
-      return (await describeGroups(session, { Filters: [filter] })).map(toFound)
-    },
-
-    async *list(filter, ctx) {
-      const session = openSession(rt, ctx, 'list', ops)
-      for (const group of await describeGroups(session, { Filters: tagFilters(filter) })) yield toFound(group)
-    },
+    ...findAndList(
+      rt,
+      ops,
+      (session, filters) => describeGroups(session, { Filters: filters }),
+      (_session, groups) => groups.map(toFound),
+    ),
   }
 }

@@ -1,8 +1,4 @@
-import type {
-  AutoScalingGroup,
-  DescribeAutoScalingGroupsCommandOutput,
-  Filter,
-} from '@aws-sdk/client-auto-scaling'
+import type { AutoScalingGroup, Filter } from '@aws-sdk/client-auto-scaling'
 import type { _InstanceType, RequestLaunchTemplateData } from '@aws-sdk/client-ec2'
 import {
   type CheckIssue,
@@ -10,8 +6,6 @@ import {
   type InstanceGroupOutputs,
   type InstanceGroupSpec,
   type OperationContext,
-  OWNERSHIP_TAG_STACK,
-  OWNERSHIP_TAG_URN,
   ProviderError,
   type ReadResult,
   type ResourceHandlerV1,
@@ -24,7 +18,6 @@ import type { Session } from '../session.js'
 import {
   KEY_TAG,
   observedUserTags,
-  ownershipOf,
   resourceTags,
   type TagMap,
   tagChanges,
@@ -35,13 +28,16 @@ import {
   changedFields,
   clientToken,
   completeOrRollBack,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
   sameSet,
   shortHash,
 } from './common.js'
+import { findAndList } from './find-and-list.js'
 import { checkLaunch, encodeUserData, launchHints, resolveInstanceType, rootDisk } from './launch.js'
+import { allItems } from './paginate.js'
 
 export const INSTANCE_GROUP_OPERATIONS: Operations = {
   create: { scope: 'mutate', expectedMs: 90_000 },
@@ -120,20 +116,17 @@ function toRead(group: AutoScalingGroup): ReadResult<InstanceGroupSpec, AwsInsta
 }
 
 function toFound(group: AutoScalingGroup): FoundResource<InstanceGroupSpec, AwsInstanceGroupOutputs> {
-  const tags = groupTags(group)
-  return { ...toRead(group), tags, ownership: ownershipOf(tags) }
+  return foundOf(toRead(group), groupTags(group))
 }
 
-async function describeGroups(
+/** Every page of a DescribeAutoScalingGroups query, without the groups on their way out. */
+function describeGroups(
   session: Session,
   query: { AutoScalingGroupNames?: string[]; Filters?: Filter[] },
 ): Promise<AutoScalingGroup[]> {
-  const groups: AutoScalingGroup[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeAutoScalingGroupsCommandOutput = await session.autoScaling(
-      'DescribeAutoScalingGroups',
-      ({ client, sdk }, options) =>
+  return allItems(
+    (token) =>
+      session.autoScaling('DescribeAutoScalingGroups', ({ client, sdk }, options) =>
         client.send(
           new sdk.DescribeAutoScalingGroupsCommand({
             ...query,
@@ -142,11 +135,9 @@ async function describeGroups(
           }),
           options,
         ),
-    )
-    groups.push(...(page.AutoScalingGroups ?? []).filter((group) => !GONE_STATUS.test(group.Status ?? '')))
-    token = page.NextToken
-  } while (token)
-  return groups
+      ),
+    (page) => (page.AutoScalingGroups ?? []).filter((group) => !GONE_STATUS.test(group.Status ?? '')),
+  )
 }
 
 async function describeGroupsByName(
@@ -535,24 +526,11 @@ export function instanceGroupHandler(rt: AwsRuntime): GroupHandler {
       await deleteTemplate(session, id, current.outputs?.launchTemplateId)
     },
 
-    async find(query, ctx) {
-      const session = openSession(rt, ctx, 'find', ops)
-      const filter = query.idempotencyKey
-        ? { Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }
-        : { Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }
-      return (await describeGroups(session, { Filters: [filter] })).map(toFound)
-    },
-
-    async *list(filter, ctx) {
-      const session = openSession(rt, ctx, 'list', ops)
-      const filters: Filter[] = Object.entries(filter.tags ?? {}).map(([key, value]) => ({
-        Name: `tag:${key}`,
-        Values: [value],
-      }))
-      if (filter.stack) filters.push({ Name: `tag:${OWNERSHIP_TAG_STACK}`, Values: [filter.stack] })
-      for (const group of await describeGroups(session, filters.length > 0 ? { Filters: filters } : {})) {
-        yield toFound(group)
-      }
-    },
+    ...findAndList(
+      rt,
+      ops,
+      (session, filters) => describeGroups(session, filters.length > 0 ? { Filters: filters } : {}),
+      (_session, groups) => groups.map(toFound),
+    ),
   }
 }

@@ -1,15 +1,13 @@
 import type { _InstanceType, DescribeInstancesCommandOutput, Filter, Instance } from '@aws-sdk/client-ec2'
-import {
-  type CheckIssue,
-  type FoundResource,
-  type InstanceOutputs,
-  type InstanceSpec,
-  type InstanceState,
-  type OperationContext,
-  OWNERSHIP_TAG_URN,
-  ProviderError,
-  type ReadResult,
-  type ResourceHandlerV1,
+import type {
+  CheckIssue,
+  FoundResource,
+  InstanceOutputs,
+  InstanceSpec,
+  InstanceState,
+  OperationContext,
+  ReadResult,
+  ResourceHandlerV1,
 } from '@skyloom/core/provider'
 import { BatchWaiter } from '../batch-waiter.js'
 import { DESCRIBE_INSTANCES_BATCH } from '../limits.js'
@@ -17,13 +15,11 @@ import { checkOptions, type InstanceOptions, instanceOptionsSchema } from '../op
 import { type AwsRuntime, VISIBILITY_GRACE_MS } from '../runtime.js'
 import type { Session } from '../session.js'
 import {
-  KEY_TAG,
+  findFilter,
+  keyFilter,
   observedUserTags,
-  ownershipOf,
   resourceTags,
-  tagChanges,
   tagFilters,
-  tagList,
   tagMap,
   tagSpecifications,
 } from '../tags.js'
@@ -32,14 +28,17 @@ import {
   change,
   changedFields,
   clientToken,
-  idsInMessage,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
   sameSet,
   sameValue,
 } from './common.js'
+import { type DescribeByIdsKind, describeByIds, describeOneById } from './describe-by-ids.js'
 import { checkLaunch, encodeUserData, launchHints, resolveInstanceType, rootDisk } from './launch.js'
+import { allItems, eachItem, ec2PageRequest } from './paginate.js'
+import { updateTags } from './update-tags.js'
 
 export const INSTANCE_OPERATIONS: Operations = {
   // Pending to running takes 10-60 s on EC2.
@@ -132,68 +131,48 @@ function toRead(instance: Instance): ReadResult<InstanceSpec, InstanceOutputs> {
 }
 
 function toFound(instance: Instance): FoundResource<InstanceSpec, InstanceOutputs> {
-  const tags = tagMap(instance.Tags)
-  return { ...toRead(instance), tags, ownership: ownershipOf(tags) }
+  return foundOf(toRead(instance), tagMap(instance.Tags))
+}
+
+/** The page after `token` of a DescribeInstances query. */
+function describeInstancesPage(
+  session: Session,
+  query: { InstanceIds?: string[]; Filters?: Filter[] },
+  token: string | undefined,
+): Promise<DescribeInstancesCommandOutput> {
+  return session.ec2('DescribeInstances', ({ client, sdk }, options) =>
+    client.send(new sdk.DescribeInstancesCommand(ec2PageRequest(query, 'InstanceIds', 1000, token)), options),
+  )
+}
+
+/** The instances of one DescribeInstances page, out of their reservations. */
+function instancesOf(page: DescribeInstancesCommandOutput): Instance[] {
+  return (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])
 }
 
 /** Every page of a DescribeInstances query. */
-export async function describeInstances(
+export function describeInstances(
   session: Session,
   query: { InstanceIds?: string[]; Filters?: Filter[] },
 ): Promise<Instance[]> {
-  const instances: Instance[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeInstancesCommandOutput = await session.ec2(
-      'DescribeInstances',
-      ({ client, sdk }, options) =>
-        client.send(
-          new sdk.DescribeInstancesCommand({
-            ...query,
-            ...(token ? { NextToken: token } : {}),
-            ...(query.InstanceIds ? {} : { MaxResults: 1000 }),
-          }),
-          options,
-        ),
-    )
-    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []))
-    token = page.NextToken
-  } while (token)
-  return instances
+  return allItems((token) => describeInstancesPage(session, query, token), instancesOf)
 }
 
-/**
- * One DescribeInstances for up to 1,000 ids. EC2 fails the whole call when one id does not
- * exist and names the missing ids, so they are dropped and the rest asked again.
- */
-export async function describeInstancesById(
+const INSTANCES: DescribeByIdsKind<Instance> = {
+  describe: (session, ids) => describeInstances(session, { InstanceIds: ids }),
+  idOf: (instance) => instance.InstanceId,
+  idPrefix: 'i',
+  missingCode: 'InvalidInstanceID',
+  // Still failing after dropping named ids: ask by filter, which ignores unknown ids.
+  byFilter: (session, ids) => describeInstances(session, { Filters: [{ Name: 'instance-id', Values: ids }] }),
+}
+
+/** One DescribeInstances for up to 1,000 ids, without the ones that do not exist (see {@link describeByIds}). */
+export function describeInstancesById(
   session: Session,
   ids: readonly string[],
 ): Promise<Map<string, Instance>> {
-  const found = new Map<string, Instance>()
-  let remaining = [...new Set(ids)]
-  for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
-    try {
-      for (const instance of await describeInstances(session, { InstanceIds: remaining })) {
-        if (instance.InstanceId) found.set(instance.InstanceId, instance)
-      }
-      return found
-    } catch (error) {
-      const missing = new Set(idsInMessage(error, 'i'))
-      const code = ProviderError.isInstance(error) ? (error.cloudCode ?? '') : ''
-      if (!code.startsWith('InvalidInstanceID') || missing.size === 0) throw error
-      remaining = remaining.filter((id) => !missing.has(id))
-    }
-  }
-  if (remaining.length > 0) {
-    // Still failing after dropping named ids: ask by filter, which ignores unknown ids.
-    for (const instance of await describeInstances(session, {
-      Filters: [{ Name: 'instance-id', Values: remaining }],
-    })) {
-      if (instance.InstanceId) found.set(instance.InstanceId, instance)
-    }
-  }
-  return found
+  return describeByIds(session, ids, INSTANCES)
 }
 
 /** The handler for `instance`: one EC2 instance from RunInstances. */
@@ -221,18 +200,11 @@ export function instanceHandler(rt: AwsRuntime): InstanceHandler {
 
   const findByKey = async (session: Session, key: string): Promise<Instance[]> =>
     describeInstances(session, {
-      Filters: [
-        { Name: `tag:${KEY_TAG}`, Values: [key] },
-        { Name: 'instance-state-name', Values: LIVE_STATES },
-      ],
+      Filters: [keyFilter(key), { Name: 'instance-state-name', Values: LIVE_STATES }],
     })
 
-  const describeOne = async (session: Session, id: string): Promise<Instance> => {
-    const instance = (await describeInstancesById(session, [id])).get(id)
-    if (!instance)
-      throw session.problem('not-found', `instance ${id} no longer exists`, 'InvalidInstanceID.NotFound')
-    return instance
-  }
+  const describeOne = (session: Session, id: string): Promise<Instance> =>
+    describeOneById(session, id, INSTANCES, { what: 'instance', code: 'InvalidInstanceID.NotFound' })
 
   const setState =
     (api: 'StartInstances' | 'StopInstances' | 'RebootInstances' | 'TerminateInstances') =>
@@ -442,22 +414,7 @@ export function instanceHandler(rt: AwsRuntime): InstanceHandler {
           `cannot change ${unsupported.join(', ')} of an existing instance; it must be replaced`,
         )
       }
-      if (changed.has('tags')) {
-        const { set, remove } = tagChanges(current.props.tags ?? {}, desired.tags ?? {}, ctx)
-        if (Object.keys(set).length > 0) {
-          await session.ec2('CreateTags', ({ client, sdk }, options) =>
-            client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: tagList(set) }), options),
-          )
-        }
-        if (remove.length > 0) {
-          await session.ec2('DeleteTags', ({ client, sdk }, options) =>
-            client.send(
-              new sdk.DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }),
-              options,
-            ),
-          )
-        }
-      }
+      if (changed.has('tags')) await updateTags(session, id, current.props.tags, desired.tags)
       if (changed.has('firewalls')) {
         await session.ec2('ModifyInstanceAttribute', ({ client, sdk }, options) =>
           client.send(
@@ -522,34 +479,16 @@ export function instanceHandler(rt: AwsRuntime): InstanceHandler {
 
     async find(query, ctx) {
       const session = openSession(rt, ctx, 'find', ops)
-      const filters: Filter[] = query.idempotencyKey
-        ? [{ Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }]
-        : [{ Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }]
-      filters.push({ Name: 'instance-state-name', Values: LIVE_STATES })
+      const filters = [findFilter(query), { Name: 'instance-state-name', Values: LIVE_STATES }]
       return (await describeInstances(session, { Filters: filters })).map(toFound)
     },
 
     async *list(filter, ctx) {
       const session = openSession(rt, ctx, 'list', ops)
-      let token: string | undefined
-      do {
-        const page: DescribeInstancesCommandOutput = await session.ec2(
-          'DescribeInstances',
-          ({ client, sdk }, options) =>
-            client.send(
-              new sdk.DescribeInstancesCommand({
-                Filters: [...tagFilters(filter), { Name: 'instance-state-name', Values: LIVE_STATES }],
-                MaxResults: 1000,
-                ...(token ? { NextToken: token } : {}),
-              }),
-              options,
-            ),
-        )
-        for (const reservation of page.Reservations ?? []) {
-          for (const instance of reservation.Instances ?? []) yield toFound(instance)
-        }
-        token = page.NextToken
-      } while (token)
+      const query = { Filters: [...tagFilters(filter), { Name: 'instance-state-name', Values: LIVE_STATES }] }
+      // Page by page: a large fleet's first instances go out before the last page is in.
+      const instances = eachItem((token) => describeInstancesPage(session, query, token), instancesOf)
+      for await (const instance of instances) yield toFound(instance)
     },
 
     actions: {

@@ -1,11 +1,9 @@
-import type { DescribeVpcsCommandOutput, Filter, Vpc } from '@aws-sdk/client-ec2'
+import type { Filter, Vpc } from '@aws-sdk/client-ec2'
 import {
   type CheckIssue,
   type FoundResource,
   type NetworkOutputs,
   type NetworkSpec,
-  OWNERSHIP_TAG_URN,
-  ProviderError,
   parseCidr,
   type ReadResult,
   type ResourceHandlerV1,
@@ -14,29 +12,23 @@ import { DESCRIBE_NETWORK_BATCH } from '../limits.js'
 import { networkOptionsSchema } from '../options.js'
 import type { AwsRuntime } from '../runtime.js'
 import type { Session } from '../session.js'
-import {
-  KEY_TAG,
-  observedUserTags,
-  ownershipOf,
-  resourceTags,
-  tagChanges,
-  tagFilters,
-  tagList,
-  tagMap,
-  tagSpecifications,
-} from '../tags.js'
+import { keyFilter, observedUserTags, resourceTags, tagMap, tagSpecifications } from '../tags.js'
 import {
   awsSection,
   change,
   changedFields,
   completeOrRollBack,
-  idsInMessage,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
   sameValue,
 } from './common.js'
+import { type DescribeByIdsKind, describeByIds } from './describe-by-ids.js'
+import { findAndList } from './find-and-list.js'
+import { allItems, ec2PageRequest } from './paginate.js'
 import { removeRouting } from './public-routing.js'
+import { updateTags } from './update-tags.js'
 
 export const NETWORK_OPERATIONS: Operations = {
   create: { scope: 'mutate', expectedMs: 3_000 },
@@ -68,49 +60,25 @@ function toRead(vpc: Vpc): ReadResult<NetworkSpec, NetworkOutputs> {
 }
 
 function toFound(vpc: Vpc): FoundResource<NetworkSpec, NetworkOutputs> {
-  const tags = tagMap(vpc.Tags)
-  return { ...toRead(vpc), tags, ownership: ownershipOf(tags) }
+  return foundOf(toRead(vpc), tagMap(vpc.Tags))
 }
 
-async function describeVpcs(
-  session: Session,
-  query: { VpcIds?: string[]; Filters?: Filter[] },
-): Promise<Vpc[]> {
-  const vpcs: Vpc[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeVpcsCommandOutput = await session.ec2('DescribeVpcs', ({ client, sdk }, options) =>
-      client.send(
-        new sdk.DescribeVpcsCommand({
-          ...query,
-          ...(token ? { NextToken: token } : {}),
-          ...(query.VpcIds ? {} : { MaxResults: 1000 }),
-        }),
-        options,
+/** Every page of a DescribeVpcs query. */
+function describeVpcs(session: Session, query: { VpcIds?: string[]; Filters?: Filter[] }): Promise<Vpc[]> {
+  return allItems(
+    (token) =>
+      session.ec2('DescribeVpcs', ({ client, sdk }, options) =>
+        client.send(new sdk.DescribeVpcsCommand(ec2PageRequest(query, 'VpcIds', 1000, token)), options),
       ),
-    )
-    vpcs.push(...(page.Vpcs ?? []))
-    token = page.NextToken
-  } while (token)
-  return vpcs
+    (page) => page.Vpcs ?? [],
+  )
 }
 
-async function describeVpcsById(session: Session, ids: readonly string[]): Promise<Map<string, Vpc>> {
-  const found = new Map<string, Vpc>()
-  let remaining = [...new Set(ids)]
-  for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
-    try {
-      for (const vpc of await describeVpcs(session, { VpcIds: remaining }))
-        if (vpc.VpcId) found.set(vpc.VpcId, vpc)
-      return found
-    } catch (error) {
-      const missing = new Set(idsInMessage(error, 'vpc'))
-      const code = ProviderError.isInstance(error) ? (error.cloudCode ?? '') : ''
-      if (!code.startsWith('InvalidVpcID') || missing.size === 0) throw error
-      remaining = remaining.filter((id) => !missing.has(id))
-    }
-  }
-  return found
+const VPCS: DescribeByIdsKind<Vpc> = {
+  describe: (session, ids) => describeVpcs(session, { VpcIds: ids }),
+  idOf: (vpc) => vpc.VpcId,
+  idPrefix: 'vpc',
+  missingCode: 'InvalidVpcID',
 }
 
 /** The handler for `network`: a VPC. Its internet gateway comes with its first public subnet. */
@@ -154,7 +122,7 @@ export function networkHandler(rt: AwsRuntime): NetworkHandler {
       const key = ctx.idempotencyKey
       let vpc: Vpc | undefined
       if (rt.sentKeys.has(key)) {
-        vpc = (await describeVpcs(session, { Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] }))[0]
+        vpc = (await describeVpcs(session, { Filters: [keyFilter(key)] }))[0]
       }
       if (!vpc) {
         rt.sentKeys.add(key)
@@ -202,7 +170,7 @@ export function networkHandler(rt: AwsRuntime): NetworkHandler {
 
     async readMany(ids, ctx) {
       const session = openSession(rt, ctx, 'read', ops)
-      const found = await describeVpcsById(session, ids)
+      const found = await describeByIds(session, ids, VPCS)
       return new Map([...found].map(([id, vpc]) => [id, toRead(vpc)]))
     },
 
@@ -223,22 +191,8 @@ export function networkHandler(rt: AwsRuntime): NetworkHandler {
           ),
         )
       }
-      const { set, remove } = request.changed.includes('tags')
-        ? tagChanges(request.current.props.tags ?? {}, request.desired.tags ?? {}, ctx)
-        : { set: {}, remove: [] }
-      if (Object.keys(set).length > 0) {
-        await session.ec2('CreateTags', ({ client, sdk }, options) =>
-          client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: tagList(set) }), options),
-        )
-      }
-      if (remove.length > 0) {
-        await session.ec2('DeleteTags', ({ client, sdk }, options) =>
-          client.send(
-            new sdk.DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }),
-            options,
-          ),
-        )
-      }
+      if (request.changed.includes('tags'))
+        await updateTags(session, id, request.current.props.tags, request.desired.tags)
       return { id, outputs: { id, cidr: request.current.outputs.cidr } }
     },
 
@@ -260,17 +214,11 @@ export function networkHandler(rt: AwsRuntime): NetworkHandler {
       )
     },
 
-    async find(query, ctx) {
-      const session = openSession(rt, ctx, 'find', ops)
-      const filter = query.idempotencyKey
-        ? { Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }
-        : { Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }
-      return (await describeVpcs(session, { Filters: [filter] })).map(toFound)
-    },
-
-    async *list(filter, ctx) {
-      const session = openSession(rt, ctx, 'list', ops)
-      for (const vpc of await describeVpcs(session, { Filters: tagFilters(filter) })) yield toFound(vpc)
-    },
+    ...findAndList(
+      rt,
+      ops,
+      (session, filters) => describeVpcs(session, { Filters: filters }),
+      (_session, vpcs) => vpcs.map(toFound),
+    ),
   }
 }

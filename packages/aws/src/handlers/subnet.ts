@@ -1,40 +1,32 @@
-import type { DescribeSubnetsCommandOutput, Filter, Subnet } from '@aws-sdk/client-ec2'
-import {
-  type CheckIssue,
-  type FoundResource,
-  OWNERSHIP_TAG_URN,
-  ProviderError,
-  type ReadResult,
-  type ResourceHandlerV1,
-  type SubnetOutputs,
-  type SubnetSpec,
+import type { Filter, Subnet } from '@aws-sdk/client-ec2'
+import type {
+  CheckIssue,
+  FoundResource,
+  ReadResult,
+  ResourceHandlerV1,
+  SubnetOutputs,
+  SubnetSpec,
 } from '@skyloom/core/provider'
 import { DESCRIBE_NETWORK_BATCH } from '../limits.js'
 import { subnetOptionsSchema } from '../options.js'
 import type { AwsRuntime } from '../runtime.js'
 import type { Session } from '../session.js'
-import {
-  KEY_TAG,
-  observedUserTags,
-  ownershipOf,
-  resourceTags,
-  tagChanges,
-  tagFilters,
-  tagList,
-  tagMap,
-  tagSpecifications,
-} from '../tags.js'
+import { keyFilter, observedUserTags, resourceTags, tagMap, tagSpecifications } from '../tags.js'
 import {
   change,
   changedFields,
   completeOrRollBack,
-  idsInMessage,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
 } from './common.js'
+import { type DescribeByIdsKind, describeByIds } from './describe-by-ids.js'
+import { findAndList } from './find-and-list.js'
 import { blockSizeProblem } from './network.js'
+import { allItems, ec2PageRequest } from './paginate.js'
 import { makePrivate, makePublic, publicSubnets } from './public-routing.js'
+import { updateTags } from './update-tags.js'
 import { firstZone } from './zones.js'
 
 export const SUBNET_OPERATIONS: Operations = {
@@ -66,47 +58,39 @@ function toRead(subnet: Subnet, isPublic: boolean): ReadResult<SubnetSpec, Subne
   }
 }
 
-async function describeSubnets(
+/** Subnets as `find` and `list` return them, each public when its VPC's public route table has it. */
+async function foundSubnets(
+  session: Session,
+  subnets: readonly Subnet[],
+): Promise<FoundResource<SubnetSpec, SubnetOutputs>[]> {
+  const publicIds = await publicSubnets(
+    session,
+    subnets.map((subnet) => subnet.SubnetId ?? '').filter(Boolean),
+  )
+  return subnets.map((subnet) =>
+    foundOf(toRead(subnet, publicIds.has(subnet.SubnetId ?? '')), tagMap(subnet.Tags)),
+  )
+}
+
+/** Every page of a DescribeSubnets query. */
+function describeSubnets(
   session: Session,
   query: { SubnetIds?: string[]; Filters?: Filter[] },
 ): Promise<Subnet[]> {
-  const subnets: Subnet[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeSubnetsCommandOutput = await session.ec2(
-      'DescribeSubnets',
-      ({ client, sdk }, options) =>
-        client.send(
-          new sdk.DescribeSubnetsCommand({
-            ...query,
-            ...(token ? { NextToken: token } : {}),
-            ...(query.SubnetIds ? {} : { MaxResults: 1000 }),
-          }),
-          options,
-        ),
-    )
-    subnets.push(...(page.Subnets ?? []))
-    token = page.NextToken
-  } while (token)
-  return subnets
+  return allItems(
+    (token) =>
+      session.ec2('DescribeSubnets', ({ client, sdk }, options) =>
+        client.send(new sdk.DescribeSubnetsCommand(ec2PageRequest(query, 'SubnetIds', 1000, token)), options),
+      ),
+    (page) => page.Subnets ?? [],
+  )
 }
 
-async function describeSubnetsById(session: Session, ids: readonly string[]): Promise<Map<string, Subnet>> {
-  const found = new Map<string, Subnet>()
-  let remaining = [...new Set(ids)]
-  for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
-    try {
-      for (const subnet of await describeSubnets(session, { SubnetIds: remaining }))
-        if (subnet.SubnetId) found.set(subnet.SubnetId, subnet)
-      return found
-    } catch (error) {
-      const missing = new Set(idsInMessage(error, 'subnet'))
-      const code = ProviderError.isInstance(error) ? (error.cloudCode ?? '') : ''
-      if (!code.startsWith('InvalidSubnetID') || missing.size === 0) throw error
-      remaining = remaining.filter((id) => !missing.has(id))
-    }
-  }
-  return found
+const SUBNETS: DescribeByIdsKind<Subnet> = {
+  describe: (session, ids) => describeSubnets(session, { SubnetIds: ids }),
+  idOf: (subnet) => subnet.SubnetId,
+  idPrefix: 'subnet',
+  missingCode: 'InvalidSubnetID',
 }
 
 /** The handler for `subnet`: a zonal EC2 subnet; public ones share their VPC's internet gateway. */
@@ -120,14 +104,6 @@ export function subnetHandler(rt: AwsRuntime): SubnetHandler {
         options,
       ),
     )
-
-  const toFound = (
-    subnet: Subnet,
-    publicIds: ReadonlySet<string>,
-  ): FoundResource<SubnetSpec, SubnetOutputs> => {
-    const tags = tagMap(subnet.Tags)
-    return { ...toRead(subnet, publicIds.has(subnet.SubnetId ?? '')), tags, ownership: ownershipOf(tags) }
-  }
 
   return {
     providerOptions: subnetOptionsSchema,
@@ -168,7 +144,7 @@ export function subnetHandler(rt: AwsRuntime): SubnetHandler {
       const key = ctx.idempotencyKey
       let subnet: Subnet | undefined
       if (rt.sentKeys.has(key)) {
-        subnet = (await describeSubnets(session, { Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] }))[0]
+        subnet = (await describeSubnets(session, { Filters: [keyFilter(key)] }))[0]
       }
       if (!subnet) {
         const zone = props.zone ?? (await firstZone(session))
@@ -220,7 +196,7 @@ export function subnetHandler(rt: AwsRuntime): SubnetHandler {
 
     async readMany(ids, ctx) {
       const session = openSession(rt, ctx, 'read', ops)
-      const found = await describeSubnetsById(session, ids)
+      const found = await describeByIds(session, ids, SUBNETS)
       const publicIds = await publicSubnets(session, [...found.keys()])
       return new Map([...found].map(([id, subnet]) => [id, toRead(subnet, publicIds.has(id))]))
     },
@@ -234,22 +210,7 @@ export function subnetHandler(rt: AwsRuntime): SubnetHandler {
       )
       if (unsupported.length > 0)
         throw session.problem('invalid', `cannot change ${unsupported.join(', ')} of a subnet in place`)
-      if (changed.has('tags')) {
-        const { set, remove } = tagChanges(current.props.tags ?? {}, desired.tags ?? {}, ctx)
-        if (Object.keys(set).length > 0) {
-          await session.ec2('CreateTags', ({ client, sdk }, options) =>
-            client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: tagList(set) }), options),
-          )
-        }
-        if (remove.length > 0) {
-          await session.ec2('DeleteTags', ({ client, sdk }, options) =>
-            client.send(
-              new sdk.DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }),
-              options,
-            ),
-          )
-        }
-      }
+      if (changed.has('tags')) await updateTags(session, id, current.props.tags, desired.tags)
       if (changed.has('public') || changed.has('providerOptions')) {
         const options = session.options(subnetOptionsSchema, desired)
         await setMapPublicIp(session, id, options.mapPublicIpOnLaunch ?? desired.public)
@@ -280,27 +241,11 @@ export function subnetHandler(rt: AwsRuntime): SubnetHandler {
       )
     },
 
-    async find(query, ctx) {
-      const session = openSession(rt, ctx, 'find', ops)
-      const filter = query.idempotencyKey
-        ? { Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }
-        : { Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }
-      const subnets = await describeSubnets(session, { Filters: [filter] })
-      const publicIds = await publicSubnets(
-        session,
-        subnets.map((subnet) => subnet.SubnetId ?? '').filter(Boolean),
-      )
-      return subnets.map((subnet) => toFound(subnet, publicIds))
-    },
-
-    async *list(filter, ctx) {
-      const session = openSession(rt, ctx, 'list', ops)
-      const subnets = await describeSubnets(session, { Filters: tagFilters(filter) })
-      const publicIds = await publicSubnets(
-        session,
-        subnets.map((subnet) => subnet.SubnetId ?? '').filter(Boolean),
-      )
-      for (const subnet of subnets) yield toFound(subnet, publicIds)
-    },
+    ...findAndList(
+      rt,
+      ops,
+      (session, filters) => describeSubnets(session, { Filters: filters }),
+      foundSubnets,
+    ),
   }
 }

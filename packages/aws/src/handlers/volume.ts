@@ -1,44 +1,35 @@
-import type { DescribeVolumesCommandOutput, Filter, Volume, VolumeType } from '@aws-sdk/client-ec2'
-import {
-  type CheckIssue,
-  type FoundResource,
-  OWNERSHIP_TAG_URN,
-  ProviderError,
-  type ReadResult,
-  type ResourceHandlerV1,
-  type VolumeOutputs,
-  type VolumeSpec,
+import type { Filter, Volume, VolumeType } from '@aws-sdk/client-ec2'
+import type {
+  CheckIssue,
+  FoundResource,
+  ReadResult,
+  ResourceHandlerV1,
+  VolumeOutputs,
+  VolumeSpec,
 } from '@skyloom/core/provider'
 import { BatchWaiter } from '../batch-waiter.js'
 import { DESCRIBE_VOLUMES_BATCH } from '../limits.js'
 import { checkOptions, type EbsVolumeType, type VolumeOptions, volumeOptionsSchema } from '../options.js'
 import type { AwsRuntime } from '../runtime.js'
 import type { Session } from '../session.js'
-import {
-  KEY_TAG,
-  observedUserTags,
-  ownershipOf,
-  resourceTags,
-  tagChanges,
-  tagFilters,
-  tagList,
-  tagMap,
-  tagSpecifications,
-} from '../tags.js'
+import { keyFilter, observedUserTags, resourceTags, tagMap, tagSpecifications } from '../tags.js'
 import {
   awsSection,
   change,
   changedFields,
   clientToken,
   completeOrRollBack,
-  idsInMessage,
+  foundOf,
   ignoreNotFound,
   type Operations,
   openSession,
-  presentProps,
   sameValue,
 } from './common.js'
+import { type DescribeByIdsKind, describeByIds, describeOneById } from './describe-by-ids.js'
+import { findAndList } from './find-and-list.js'
 import { describeInstancesById } from './instance.js'
+import { allItems, ec2PageRequest } from './paginate.js'
+import { updateTags } from './update-tags.js'
 import { firstZone } from './zones.js'
 
 export const VOLUME_OPERATIONS: Operations = {
@@ -72,6 +63,20 @@ function iopsFor(type: EbsVolumeType, sizeGiB: number, options: VolumeOptions): 
   if (type === 'io2') return Math.max(100, Math.min(3000, 500 * sizeGiB))
   if (type === 'io1') return Math.max(100, Math.min(3000, 50 * sizeGiB))
   return undefined
+}
+
+/** The type, IOPS and throughput of a volume as CreateVolume and ModifyVolume take them. */
+function performanceOf(
+  spec: Pick<VolumeSpec, 'type' | 'sizeGiB'>,
+  options: VolumeOptions,
+): { VolumeType: VolumeType; Iops?: number; Throughput?: number } {
+  const type = ebsTypeOf(spec.type, options.volumeType)
+  const iops = iopsFor(type, spec.sizeGiB, options)
+  return {
+    VolumeType: type as VolumeType,
+    ...(iops === undefined ? {} : { Iops: iops }),
+    ...(options.throughput === undefined ? {} : { Throughput: options.throughput }),
+  }
 }
 
 function attachedInstance(volume: Volume): string | undefined {
@@ -112,57 +117,33 @@ function toRead(volume: Volume): ReadResult<VolumeSpec, VolumeOutputs> {
 }
 
 function toFound(volume: Volume): FoundResource<VolumeSpec, VolumeOutputs> {
-  const tags = tagMap(volume.Tags)
-  const read = toRead(volume)
-  return { ...read, props: presentProps(read.props), tags, ownership: ownershipOf(tags) }
+  return foundOf(toRead(volume), tagMap(volume.Tags))
 }
 
-async function describeVolumes(
+/** Every page of a DescribeVolumes query. */
+function describeVolumes(
   session: Session,
   query: { VolumeIds?: string[]; Filters?: Filter[] },
 ): Promise<Volume[]> {
-  const volumes: Volume[] = []
-  let token: string | undefined
-  do {
-    const page: DescribeVolumesCommandOutput = await session.ec2(
-      'DescribeVolumes',
-      ({ client, sdk }, options) =>
-        client.send(
-          new sdk.DescribeVolumesCommand({
-            ...query,
-            ...(token ? { NextToken: token } : {}),
-            ...(query.VolumeIds ? {} : { MaxResults: 500 }),
-          }),
-          options,
-        ),
-    )
-    volumes.push(...(page.Volumes ?? []))
-    token = page.NextToken
-  } while (token)
-  return volumes
+  return allItems(
+    (token) =>
+      session.ec2('DescribeVolumes', ({ client, sdk }, options) =>
+        client.send(new sdk.DescribeVolumesCommand(ec2PageRequest(query, 'VolumeIds', 500, token)), options),
+      ),
+    (page) => page.Volumes ?? [],
+  )
 }
 
-/** One DescribeVolumes for a batch of ids; ids EBS says do not exist are dropped and the rest asked again. */
-export async function describeVolumesById(
-  session: Session,
-  ids: readonly string[],
-): Promise<Map<string, Volume>> {
-  const found = new Map<string, Volume>()
-  let remaining = [...new Set(ids)]
-  for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
-    try {
-      for (const volume of await describeVolumes(session, { VolumeIds: remaining })) {
-        if (volume.VolumeId) found.set(volume.VolumeId, volume)
-      }
-      return found
-    } catch (error) {
-      const missing = new Set(idsInMessage(error, 'vol'))
-      const code = ProviderError.isInstance(error) ? (error.cloudCode ?? '') : ''
-      if (!code.startsWith('InvalidVolume') || missing.size === 0) throw error
-      remaining = remaining.filter((id) => !missing.has(id))
-    }
-  }
-  return found
+const VOLUMES: DescribeByIdsKind<Volume> = {
+  describe: (session, ids) => describeVolumes(session, { VolumeIds: ids }),
+  idOf: (volume) => volume.VolumeId,
+  idPrefix: 'vol',
+  missingCode: 'InvalidVolume',
+}
+
+/** One DescribeVolumes for a batch of ids, without the ones EBS says do not exist (see {@link describeByIds}). */
+export function describeVolumesById(session: Session, ids: readonly string[]): Promise<Map<string, Volume>> {
+  return describeByIds(session, ids, VOLUMES)
 }
 
 /** The first of /dev/sdf … /dev/sdp the instance does not use (`xvdX` counts as `sdX`). */
@@ -256,11 +237,8 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
     )
   }
 
-  const describeOne = async (session: Session, id: string): Promise<Volume> => {
-    const volume = (await describeVolumesById(session, [id])).get(id)
-    if (!volume) throw session.problem('not-found', `volume ${id} no longer exists`, 'InvalidVolume.NotFound')
-    return volume
-  }
+  const describeOne = (session: Session, id: string): Promise<Volume> =>
+    describeOneById(session, id, VOLUMES, { what: 'volume', code: 'InvalidVolume.NotFound' })
 
   return {
     providerOptions: volumeOptionsSchema,
@@ -330,9 +308,9 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
       const key = ctx.idempotencyKey
       let volume: Volume | undefined
       if (rt.sentKeys.has(key)) {
-        volume = (
-          await describeVolumes(session, { Filters: [{ Name: `tag:${KEY_TAG}`, Values: [key] }] })
-        ).find((found) => found.State !== 'deleting' && found.State !== 'deleted')
+        volume = (await describeVolumes(session, { Filters: [keyFilter(key)] })).find(
+          (found) => found.State !== 'deleting' && found.State !== 'deleted',
+        )
       }
       if (!volume) {
         let zone = props.zone
@@ -343,17 +321,13 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
           zone = instance.Placement?.AvailabilityZone
         }
         zone ??= await firstZone(session)
-        const type = ebsTypeOf(props.type, options.volumeType)
-        const iops = iopsFor(type, props.sizeGiB, options)
         rt.sentKeys.add(key)
         const created = await session.ec2('CreateVolume', ({ client, sdk }, sendOptions) =>
           client.send(
             new sdk.CreateVolumeCommand({
               AvailabilityZone: zone,
               Size: props.sizeGiB,
-              VolumeType: type as VolumeType,
-              ...(iops === undefined ? {} : { Iops: iops }),
-              ...(options.throughput === undefined ? {} : { Throughput: options.throughput }),
+              ...performanceOf(props, options),
               ...(options.encrypted === undefined && !options.kmsKeyId
                 ? {}
                 : { Encrypted: options.encrypted ?? true }),
@@ -404,25 +378,8 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
       const { current, desired } = request
       const changed = new Set(request.changed)
       const options = session.options(volumeOptionsSchema, desired)
-      if (changed.has('tags')) {
-        const { set, remove } = tagChanges(current.props.tags ?? {}, desired.tags ?? {}, ctx)
-        if (Object.keys(set).length > 0) {
-          await session.ec2('CreateTags', ({ client, sdk }, sendOptions) =>
-            client.send(new sdk.CreateTagsCommand({ Resources: [id], Tags: tagList(set) }), sendOptions),
-          )
-        }
-        if (remove.length > 0) {
-          await session.ec2('DeleteTags', ({ client, sdk }, sendOptions) =>
-            client.send(
-              new sdk.DeleteTagsCommand({ Resources: [id], Tags: remove.map((Key) => ({ Key })) }),
-              sendOptions,
-            ),
-          )
-        }
-      }
+      if (changed.has('tags')) await updateTags(session, id, current.props.tags, desired.tags)
       if (changed.has('sizeGiB') || changed.has('type') || changed.has('providerOptions')) {
-        const type = ebsTypeOf(desired.type, options.volumeType)
-        const iops = iopsFor(type, desired.sizeGiB, options)
         await session.ec2(
           'ModifyVolume',
           ({ client, sdk }, sendOptions) =>
@@ -430,9 +387,7 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
               new sdk.ModifyVolumeCommand({
                 VolumeId: id,
                 Size: desired.sizeGiB,
-                VolumeType: type as VolumeType,
-                ...(iops === undefined ? {} : { Iops: iops }),
-                ...(options.throughput === undefined ? {} : { Throughput: options.throughput }),
+                ...performanceOf(desired, options),
               }),
               sendOptions,
             ),
@@ -468,21 +423,12 @@ export function volumeHandler(rt: AwsRuntime): VolumeHandler {
       await deleteVolume(session, id)
     },
 
-    async find(query, ctx) {
-      const session = openSession(rt, ctx, 'find', ops)
-      const filters: Filter[] = query.idempotencyKey
-        ? [{ Name: `tag:${KEY_TAG}`, Values: [query.idempotencyKey] }]
-        : [{ Name: `tag:${OWNERSHIP_TAG_URN}`, Values: [query.ownership.urn] }]
-      return (await describeVolumes(session, { Filters: filters }))
-        .filter((volume) => volume.State !== 'deleting' && volume.State !== 'deleted')
-        .map(toFound)
-    },
-
-    async *list(filter, ctx) {
-      const session = openSession(rt, ctx, 'list', ops)
-      for (const volume of await describeVolumes(session, { Filters: tagFilters(filter) })) {
-        if (volume.State !== 'deleting' && volume.State !== 'deleted') yield toFound(volume)
-      }
-    },
+    ...findAndList(
+      rt,
+      ops,
+      (session, filters) => describeVolumes(session, { Filters: filters }),
+      (_session, volumes) =>
+        volumes.filter((volume) => volume.State !== 'deleting' && volume.State !== 'deleted').map(toFound),
+    ),
   }
 }

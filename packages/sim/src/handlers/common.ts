@@ -180,16 +180,20 @@ export function existingForKey<K extends SimKind>(
   return existing as RecordOf<K>
 }
 
-/** The fields every new record starts with: creating, tagged with user and ownership tags. */
+/**
+ * The fields every new record starts with: creating, tagged with user and ownership tags.
+ * `provisionMs` defaults to a draw of the kind's provisioning latency.
+ */
 export function newRecordBase(
   cloud: SimCloud,
   kind: SimKind,
   ctx: MutationContext,
   now: number,
-  options: { fingerprint: string; tags: Readonly<Record<string, string>> | undefined; provisionMs: number },
+  options: { fingerprint: string; tags: Readonly<Record<string, string>> | undefined; provisionMs?: number },
 ): RecordBase {
+  const provisionMs = options.provisionMs ?? cloud.provisionMs(kind, ctx)
   const failure = cloud.faults.permanentFailure(ctx, cloud.resourceOptions(ctx).fail === true)
-  const readyAt = now + options.provisionMs
+  const readyAt = now + provisionMs
   return {
     id: cloud.nextId(kind),
     region: cloud.region,
@@ -208,6 +212,40 @@ export function newRecordBase(
 export function insertRecord(cloud: SimCloud, record: SimRecord, now: number): void {
   cloud.insert(record)
   settleRecord(record, now)
+}
+
+/** What a create asked for, as its fingerprint covers it. */
+export interface CreateRequest {
+  readonly spec: unknown
+  readonly tags: Readonly<Record<string, string>> | undefined
+  readonly userDataHash?: string | undefined
+}
+
+/**
+ * The body of a create that honours its idempotency key: the request is fingerprinted, the
+ * resource an earlier create with the same key made answers for it (a different request with
+ * that key is refused), and otherwise `make` checks the request against the cloud and builds
+ * the record, which is stored and settled.
+ *
+ * @param make - Builds the new record; it runs for a first create only. `newBase` is
+ *   {@link newRecordBase} for this request (its fingerprint and tags), called once the checks pass.
+ */
+export function createOnce<K extends SimKind>(
+  cloud: SimCloud,
+  kind: K,
+  ctx: MutationContext,
+  now: number,
+  request: CreateRequest,
+  make: (newBase: (options?: { provisionMs?: number }) => RecordBase) => RecordOf<K>,
+): CreateResult<OutputsOf<K>> {
+  const fingerprint = fingerprintOf(kind, request)
+  const existing = existingForKey(cloud, kind, ctx, fingerprint)
+  if (existing) return resultOf(cloud, existing)
+  const record = make((options) =>
+    newRecordBase(cloud, kind, ctx, now, { fingerprint, tags: request.tags, ...options }),
+  )
+  insertRecord(cloud, record, now)
+  return resultOf(cloud, record)
 }
 
 /** What a create or update returns for a record: its outputs, and whether it is usable yet. */
@@ -244,8 +282,9 @@ export async function callsInOrder(ctx: MutationContext, calls: readonly UpdateC
 }
 
 /**
- * Requests deletion and waits until the resource is gone. `check` refuses the deletion (a
- * dependency still exists); deleting something already being deleted just waits.
+ * Requests deletion and waits until the resource is gone. `usedBy` names the resources that
+ * block it while they exist (EC2's DependencyViolation), `check` refuses it for reasons of the
+ * resource's own; deleting something already being deleted just waits.
  */
 export async function deleteAndWait<K extends SimKind>(
   cloud: SimCloud,
@@ -255,6 +294,7 @@ export async function deleteAndWait<K extends SimKind>(
   call: {
     action: string
     scope: SimScope
+    usedBy?: (other: SimRecord, record: RecordOf<K>) => boolean
     check?: (record: RecordOf<K>) => void
     onDelete?: (record: RecordOf<K>, now: number, goneAt: number) => void
   },
@@ -265,6 +305,12 @@ export async function deleteAndWait<K extends SimKind>(
       throw new SimApiError('InvalidResourceID.NotFound', `${kind} "${id}" does not exist in ${cloud.region}`)
     }
     if (record.lifecycle === 'deleting') return
+    const { usedBy } = call
+    if (usedBy)
+      refuseIfUsed(
+        `${kind} ${record.id}`,
+        cloud.records().filter((other) => usedBy(other, record)),
+      )
     call.check?.(record)
     const goneAt = now + cloud.deletionMs(kind, ctx)
     record.lifecycle = 'deleting'
@@ -325,14 +371,23 @@ export interface UpdateCall {
 
 /**
  * Runs an update: refuses fields the cloud cannot change in place (the engine should have
- * replaced), makes the calls in order, and answers with the resource as it now is.
+ * replaced), makes the kind's calls in order, then CreateTags when the user tags changed (every
+ * kind's tags change that way), and answers with the resource as it now is.
+ *
+ * @param update - The changed fields, the desired user tags, the fields the kind changes in
+ *   place and its own calls.
  */
 export async function runUpdate<K extends SimKind>(
   cloud: SimCloud,
   kind: K,
   id: string,
   ctx: MutationContext,
-  update: { changed: readonly string[]; inPlace: readonly string[]; calls: readonly UpdateCall[] },
+  update: {
+    changed: readonly string[]
+    tags: Readonly<Record<string, string>> | undefined
+    inPlace: readonly string[]
+    calls: readonly UpdateCall[]
+  },
 ): Promise<CreateResult<OutputsOf<K>>> {
   cloud.guard(ctx, 'update', () => {
     const fixed = update.changed.filter((field) => !update.inPlace.includes(field))
@@ -343,7 +398,8 @@ export async function runUpdate<K extends SimKind>(
       )
     }
   })
-  await callsInOrder(ctx, update.calls)
+  const tagCalls = update.changed.includes('tags') ? [tagsCall(cloud, kind, id, ctx, update.tags)] : []
+  await callsInOrder(ctx, [...update.calls, ...tagCalls])
   return cloud.guard(ctx, 'update', () => {
     cloud.sync()
     return resultOf(cloud, cloud.requireTarget(kind, id))

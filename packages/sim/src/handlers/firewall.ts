@@ -3,17 +3,11 @@ import { SimApiError } from '../errors.js'
 import type { FirewallRecord } from '../records.js'
 import type { SimCloud } from '../sim-cloud.js'
 import {
+  createOnce,
   deleteAndWait,
   describeOperations,
-  existingForKey,
-  fingerprintOf,
-  insertRecord,
-  newRecordBase,
-  refuseIfUsed,
-  resultOf,
   runUpdate,
   type SimHandler,
-  tagsCall,
   type UpdateCall,
 } from './common.js'
 import { traits } from './traits.js'
@@ -43,23 +37,12 @@ export function firewallHandler(cloud: SimCloud): SimHandler<'firewall'> {
           ingress: props.ingress ?? [],
           egress: props.egress,
         }
-        const fingerprint = fingerprintOf('firewall', { spec, tags: props.tags })
-        const existing = existingForKey(cloud, 'firewall', ctx, fingerprint)
-        if (existing) return resultOf(cloud, existing)
-        cloud.requireReference('network', props.network, 'InvalidNetworkID.NotFound', 'network')
-        requireRuleCount('ingress', spec.ingress)
-        requireRuleCount('egress', spec.egress)
-        const record: FirewallRecord = {
-          ...newRecordBase(cloud, 'firewall', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: cloud.provisionMs('firewall', ctx),
-          }),
-          kind: 'firewall',
-          spec,
-        }
-        insertRecord(cloud, record, now)
-        return resultOf(cloud, record)
+        return createOnce(cloud, 'firewall', ctx, now, { spec, tags: props.tags }, (newBase) => {
+          cloud.requireReference('network', props.network, 'InvalidNetworkID.NotFound', 'network')
+          requireRuleCount('ingress', spec.ingress)
+          requireRuleCount('egress', spec.egress)
+          return { ...newBase(), kind: 'firewall', spec }
+        })
       })
     },
 
@@ -80,10 +63,9 @@ export function firewallHandler(cloud: SimCloud): SimHandler<'firewall'> {
             }),
         })
       }
-      if (change.changed.includes('tags'))
-        calls.push(tagsCall(cloud, 'firewall', id, ctx, change.desired.tags))
       return runUpdate(cloud, 'firewall', id, ctx, {
         changed: change.changed,
+        tags: change.desired.tags,
         inPlace: ['ingress', 'egress', 'tags', 'providerOptions'],
         calls,
       })
@@ -93,17 +75,9 @@ export function firewallHandler(cloud: SimCloud): SimHandler<'firewall'> {
       await deleteAndWait(cloud, 'firewall', id, ctx, {
         action: 'DeleteFirewall',
         scope: 'mutate',
-        check: (record) =>
-          refuseIfUsed(
-            `firewall ${record.id}`,
-            cloud
-              .records()
-              .filter(
-                (other) =>
-                  (other.kind === 'instance' || other.kind === 'instance-group') &&
-                  other.spec.firewalls.includes(record.id),
-              ),
-          ),
+        usedBy: (other, record) =>
+          (other.kind === 'instance' || other.kind === 'instance-group') &&
+          other.spec.firewalls.includes(record.id),
       })
     },
   }

@@ -5,17 +5,13 @@ import type { InstanceGroupRecord, InstanceRecord, SubnetRecord } from '../recor
 import type { SimCloud } from '../sim-cloud.js'
 import { activeMembers } from '../views.js'
 import {
+  createOnce,
   deleteAndWait,
   describeOperations,
-  existingForKey,
-  fingerprintOf,
   hashSecret,
   insertRecord,
-  newRecordBase,
-  resultOf,
   runUpdate,
   type SimHandler,
-  tagsCall,
   type UpdateCall,
 } from './common.js'
 import {
@@ -218,29 +214,24 @@ export function instanceGroupHandler(cloud: SimCloud): SimHandler<'instance-grou
         (now) => {
           const spec = storedSpec(props)
           const userDataHash = hashSecret(props.userData)
-          const fingerprint = fingerprintOf('instance-group', { spec, tags: props.tags, userDataHash })
-          const existing = existingForKey(cloud, 'instance-group', ctx, fingerprint)
-          if (existing) return resultOf(cloud, existing)
-          const { subnets } = validateTemplate(cloud, spec)
-          // The group object exists at once; its members take the time. A group chosen to fail launches none.
-          const base = newRecordBase(cloud, 'instance-group', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: 0,
+          const request = { spec, tags: props.tags, userDataHash }
+          return createOnce(cloud, 'instance-group', ctx, now, request, (newBase) => {
+            const { subnets } = validateTemplate(cloud, spec)
+            // The group object exists at once; its members take the time. A group chosen to fail launches none.
+            const base = newBase({ provisionMs: 0 })
+            const record: InstanceGroupRecord = {
+              ...base,
+              ...(base.failure === undefined
+                ? {}
+                : { readyAt: now + cloud.provisionMs('instance-group', ctx) }),
+              kind: 'instance-group',
+              spec,
+              members: [],
+              ...(userDataHash === undefined ? {} : { userDataHash }),
+            }
+            if (base.failure === undefined) reconcile(cloud, record, subnets, false, now, ctx)
+            return record
           })
-          const record: InstanceGroupRecord = {
-            ...base,
-            ...(base.failure === undefined
-              ? {}
-              : { readyAt: now + cloud.provisionMs('instance-group', ctx) }),
-            kind: 'instance-group',
-            spec,
-            members: [],
-            ...(userDataHash === undefined ? {} : { userDataHash }),
-          }
-          if (base.failure === undefined) reconcile(cloud, record, subnets, false, now, ctx)
-          insertRecord(cloud, record, now)
-          return resultOf(cloud, record)
         },
       )
     },
@@ -282,9 +273,9 @@ export function instanceGroupHandler(cloud: SimCloud): SimHandler<'instance-grou
             ),
         })
       }
-      if (changed.includes('tags')) calls.push(tagsCall(cloud, 'instance-group', id, ctx, desired.tags))
       return runUpdate(cloud, 'instance-group', id, ctx, {
         changed,
+        tags: desired.tags,
         inPlace: [...TEMPLATE_FIELDS, 'min', 'max', 'desired', 'rolling', 'tags', 'providerOptions'],
         calls,
       })

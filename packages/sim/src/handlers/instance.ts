@@ -4,17 +4,12 @@ import { requireVcpus } from '../quotas.js'
 import type { InstanceRecord } from '../records.js'
 import type { SimCloud } from '../sim-cloud.js'
 import {
+  createOnce,
   deleteAndWait,
   describeOperations,
-  existingForKey,
-  fingerprintOf,
   hashSecret,
-  insertRecord,
-  newRecordBase,
-  resultOf,
   runUpdate,
   type SimHandler,
-  tagsCall,
   type UpdateCall,
 } from './common.js'
 import {
@@ -137,23 +132,16 @@ export function instanceHandler(cloud: SimCloud): SimHandler<'instance'> {
         (now) => {
           const spec = storedSpec(props)
           const userDataHash = hashSecret(props.userData)
-          const fingerprint = fingerprintOf('instance', { spec, tags: props.tags, userDataHash })
-          const existing = existingForKey(cloud, 'instance', ctx, fingerprint)
-          if (existing) return resultOf(cloud, existing)
-          const { machine, subnet } = validateLaunch(cloud, spec)
-          requireLaunchQuota(cloud, subnet, 1, machine.vcpus)
-          const base = newRecordBase(cloud, 'instance', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: cloud.provisionMs('instance', ctx),
+          const request = { spec, tags: props.tags, userDataHash }
+          return createOnce(cloud, 'instance', ctx, now, request, (newBase) => {
+            const { machine, subnet } = validateLaunch(cloud, spec)
+            requireLaunchQuota(cloud, subnet, 1, machine.vcpus)
+            return launchInstance(cloud, newBase(), spec, {
+              subnet,
+              machine,
+              ...(userDataHash === undefined ? {} : { userDataHash }),
+            })
           })
-          const record = launchInstance(cloud, base, spec, {
-            subnet,
-            machine,
-            ...(userDataHash === undefined ? {} : { userDataHash }),
-          })
-          insertRecord(cloud, record, now)
-          return resultOf(cloud, record)
         },
       )
     },
@@ -240,9 +228,9 @@ export function instanceHandler(cloud: SimCloud): SimHandler<'instance'> {
             ),
         })
       }
-      if (changed.includes('tags')) calls.push(tagsCall(cloud, 'instance', id, ctx, desired.tags))
       return runUpdate(cloud, 'instance', id, ctx, {
         changed,
+        tags: desired.tags,
         inPlace: ['size', 'firewalls', 'tags', 'providerOptions'],
         calls,
       })

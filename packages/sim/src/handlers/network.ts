@@ -1,21 +1,7 @@
 import { type NetworkSpec, parseCidr } from '@skyloom/core/provider'
 import { SimApiError } from '../errors.js'
-import type { NetworkRecord } from '../records.js'
 import type { SimCloud } from '../sim-cloud.js'
-import {
-  deleteAndWait,
-  describeOperations,
-  existingForKey,
-  fingerprintOf,
-  insertRecord,
-  newRecordBase,
-  refuseIfUsed,
-  resultOf,
-  runUpdate,
-  type SimHandler,
-  tagsCall,
-  type UpdateCall,
-} from './common.js'
+import { createOnce, deleteAndWait, describeOperations, runUpdate, type SimHandler } from './common.js'
 import { traits } from './traits.js'
 
 /** Network prefixes the sim accepts, as EC2 does for VPCs. */
@@ -43,32 +29,19 @@ export function networkHandler(cloud: SimCloud): SimHandler<'network'> {
     async create(props: NetworkSpec, ctx) {
       return cloud.request({ action: 'CreateNetwork', scope: 'mutate', operation: 'create', ctx }, (now) => {
         const spec = { cidr: props.cidr }
-        const fingerprint = fingerprintOf('network', { spec, tags: props.tags })
-        const existing = existingForKey(cloud, 'network', ctx, fingerprint)
-        if (existing) return resultOf(cloud, existing)
-        requireNetworkCidr(props.cidr)
-        const record: NetworkRecord = {
-          ...newRecordBase(cloud, 'network', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: cloud.provisionMs('network', ctx),
-          }),
-          kind: 'network',
-          spec,
-        }
-        insertRecord(cloud, record, now)
-        return resultOf(cloud, record)
+        return createOnce(cloud, 'network', ctx, now, { spec, tags: props.tags }, (newBase) => {
+          requireNetworkCidr(props.cidr)
+          return { ...newBase(), kind: 'network', spec }
+        })
       })
     },
 
     async update(id, change, ctx) {
-      const calls: UpdateCall[] = []
-      if (change.changed.includes('tags'))
-        calls.push(tagsCall(cloud, 'network', id, ctx, change.desired.tags))
       return runUpdate(cloud, 'network', id, ctx, {
         changed: change.changed,
+        tags: change.desired.tags,
         inPlace: ['tags', 'providerOptions'],
-        calls,
+        calls: [],
       })
     },
 
@@ -76,16 +49,8 @@ export function networkHandler(cloud: SimCloud): SimHandler<'network'> {
       await deleteAndWait(cloud, 'network', id, ctx, {
         action: 'DeleteNetwork',
         scope: 'mutate',
-        check: (record) =>
-          refuseIfUsed(
-            `network ${record.id}`,
-            cloud
-              .records()
-              .filter(
-                (other) =>
-                  (other.kind === 'subnet' || other.kind === 'firewall') && other.spec.network === record.id,
-              ),
-          ),
+        usedBy: (other, record) =>
+          (other.kind === 'subnet' || other.kind === 'firewall') && other.spec.network === record.id,
       })
     },
   }

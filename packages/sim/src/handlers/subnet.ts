@@ -4,18 +4,12 @@ import type { SubnetRecord } from '../records.js'
 import type { SimCloud } from '../sim-cloud.js'
 import {
   checkZone,
+  createOnce,
   deleteAndWait,
   describeOperations,
-  existingForKey,
-  fingerprintOf,
-  insertRecord,
-  newRecordBase,
-  refuseIfUsed,
   requireZone,
-  resultOf,
   runUpdate,
   type SimHandler,
-  tagsCall,
   type UpdateCall,
 } from './common.js'
 import { traits } from './traits.js'
@@ -40,57 +34,44 @@ export function subnetHandler(cloud: SimCloud): SimHandler<'subnet'> {
           ...(props.zone === undefined ? {} : { zone: props.zone }),
           public: props.public ?? false,
         }
-        const fingerprint = fingerprintOf('subnet', { spec, tags: props.tags })
-        const existing = existingForKey(cloud, 'subnet', ctx, fingerprint)
-        if (existing) return resultOf(cloud, existing)
-
-        const network = cloud.requireReference(
-          'network',
-          props.network,
-          'InvalidNetworkID.NotFound',
-          'network',
-        )
-        const zone = props.zone ?? cloud.zones[0]!
-        requireZone(cloud, zone)
-        const parsed = parseCidr(props.cidr)
-        if (!parsed.ok) throw new SimApiError('InvalidParameterValue', `cidr ${parsed.error}`)
-        const block = parsed.block
-        if (block.prefix < SUBNET_PREFIXES.min || block.prefix > SUBNET_PREFIXES.max) {
-          throw new SimApiError(
-            'InvalidSubnet.Range',
-            `subnet cidr ${props.cidr} has prefix /${block.prefix}; subnets take /${SUBNET_PREFIXES.min} to /${SUBNET_PREFIXES.max}`,
+        return createOnce(cloud, 'subnet', ctx, now, { spec, tags: props.tags }, (newBase) => {
+          const network = cloud.requireReference(
+            'network',
+            props.network,
+            'InvalidNetworkID.NotFound',
+            'network',
           )
-        }
-        const outer = parseCidr(network.spec.cidr)
-        if (outer.ok && !cidrContains(outer.block, block)) {
-          throw new SimApiError(
-            'InvalidSubnet.Range',
-            `subnet cidr ${props.cidr} is not inside network ${network.id} (${network.spec.cidr}); choose a block inside it`,
-          )
-        }
-        const clash = cloud.records('subnet').find((other) => {
-          if (other.spec.network !== network.id) return false
-          const otherBlock = parseCidr(other.spec.cidr)
-          return otherBlock.ok && cidrOverlaps(otherBlock.block, block)
+          const zone = props.zone ?? cloud.zones[0]!
+          requireZone(cloud, zone)
+          const parsed = parseCidr(props.cidr)
+          if (!parsed.ok) throw new SimApiError('InvalidParameterValue', `cidr ${parsed.error}`)
+          const block = parsed.block
+          if (block.prefix < SUBNET_PREFIXES.min || block.prefix > SUBNET_PREFIXES.max) {
+            throw new SimApiError(
+              'InvalidSubnet.Range',
+              `subnet cidr ${props.cidr} has prefix /${block.prefix}; subnets take /${SUBNET_PREFIXES.min} to /${SUBNET_PREFIXES.max}`,
+            )
+          }
+          const outer = parseCidr(network.spec.cidr)
+          if (outer.ok && !cidrContains(outer.block, block)) {
+            throw new SimApiError(
+              'InvalidSubnet.Range',
+              `subnet cidr ${props.cidr} is not inside network ${network.id} (${network.spec.cidr}); choose a block inside it`,
+            )
+          }
+          const clash = cloud.records('subnet').find((other) => {
+            if (other.spec.network !== network.id) return false
+            const otherBlock = parseCidr(other.spec.cidr)
+            return otherBlock.ok && cidrOverlaps(otherBlock.block, block)
+          })
+          if (clash) {
+            throw new SimApiError(
+              'InvalidSubnet.Conflict',
+              `subnet cidr ${props.cidr} overlaps subnet ${clash.id} (${clash.spec.cidr}) of network ${network.id}; choose a free block`,
+            )
+          }
+          return { ...newBase(), kind: 'subnet', spec, zone }
         })
-        if (clash) {
-          throw new SimApiError(
-            'InvalidSubnet.Conflict',
-            `subnet cidr ${props.cidr} overlaps subnet ${clash.id} (${clash.spec.cidr}) of network ${network.id}; choose a free block`,
-          )
-        }
-        const record: SubnetRecord = {
-          ...newRecordBase(cloud, 'subnet', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: cloud.provisionMs('subnet', ctx),
-          }),
-          kind: 'subnet',
-          spec,
-          zone,
-        }
-        insertRecord(cloud, record, now)
-        return resultOf(cloud, record)
       })
     },
 
@@ -108,9 +89,9 @@ export function subnetHandler(cloud: SimCloud): SimHandler<'subnet'> {
             ),
         })
       }
-      if (change.changed.includes('tags')) calls.push(tagsCall(cloud, 'subnet', id, ctx, change.desired.tags))
       return runUpdate(cloud, 'subnet', id, ctx, {
         changed: change.changed,
+        tags: change.desired.tags,
         inPlace: ['public', 'tags', 'providerOptions'],
         calls,
       })
@@ -120,17 +101,9 @@ export function subnetHandler(cloud: SimCloud): SimHandler<'subnet'> {
       await deleteAndWait(cloud, 'subnet', id, ctx, {
         action: 'DeleteSubnet',
         scope: 'mutate',
-        check: (record) =>
-          refuseIfUsed(
-            `subnet ${record.id}`,
-            cloud
-              .records()
-              .filter(
-                (other) =>
-                  (other.kind === 'instance' && other.spec.subnet === record.id) ||
-                  (other.kind === 'instance-group' && other.spec.subnets.includes(record.id)),
-              ),
-          ),
+        usedBy: (other, record) =>
+          (other.kind === 'instance' && other.spec.subnet === record.id) ||
+          (other.kind === 'instance-group' && other.spec.subnets.includes(record.id)),
       })
     },
   }

@@ -4,17 +4,12 @@ import type { InstanceRecord, VolumeRecord } from '../records.js'
 import type { SimCloud } from '../sim-cloud.js'
 import {
   checkZone,
+  createOnce,
   deleteAndWait,
   describeOperations,
-  existingForKey,
-  fingerprintOf,
-  insertRecord,
-  newRecordBase,
   requireZone,
-  resultOf,
   runUpdate,
   type SimHandler,
-  tagsCall,
   type UpdateCall,
 } from './common.js'
 import { traits } from './traits.js'
@@ -56,28 +51,16 @@ export function volumeHandler(cloud: SimCloud): SimHandler<'volume'> {
           ...(props.zone === undefined ? {} : { zone: props.zone }),
           ...(props.attachTo === undefined ? {} : { attachTo: props.attachTo }),
         }
-        const fingerprint = fingerprintOf('volume', { spec, tags: props.tags })
-        const existing = existingForKey(cloud, 'volume', ctx, fingerprint)
-        if (existing) return resultOf(cloud, existing)
-        const target =
-          props.attachTo === undefined
-            ? undefined
-            : cloud.requireReference('instance', props.attachTo, 'InvalidInstanceID.NotFound', 'attachTo')
-        const zone = props.zone ?? target?.zone ?? cloud.zones[0]!
-        requireZone(cloud, zone)
-        if (props.attachTo !== undefined) requireAttachable(cloud, props.attachTo, zone)
-        const record: VolumeRecord = {
-          ...newRecordBase(cloud, 'volume', ctx, now, {
-            fingerprint,
-            tags: props.tags,
-            provisionMs: cloud.provisionMs('volume', ctx),
-          }),
-          kind: 'volume',
-          spec,
-          zone,
-        }
-        insertRecord(cloud, record, now)
-        return resultOf(cloud, record)
+        return createOnce(cloud, 'volume', ctx, now, { spec, tags: props.tags }, (newBase) => {
+          const target =
+            props.attachTo === undefined
+              ? undefined
+              : cloud.requireReference('instance', props.attachTo, 'InvalidInstanceID.NotFound', 'attachTo')
+          const zone = props.zone ?? target?.zone ?? cloud.zones[0]!
+          requireZone(cloud, zone)
+          if (props.attachTo !== undefined) requireAttachable(cloud, props.attachTo, zone)
+          return { ...newBase(), kind: 'volume', spec, zone }
+        })
       })
     },
 
@@ -134,9 +117,9 @@ export function volumeHandler(cloud: SimCloud): SimHandler<'volume'> {
           })
         }
       }
-      if (changed.includes('tags')) calls.push(tagsCall(cloud, 'volume', id, ctx, desired.tags))
       return runUpdate(cloud, 'volume', id, ctx, {
         changed,
+        tags: desired.tags,
         inPlace: ['sizeGiB', 'type', 'attachTo', 'tags', 'providerOptions'],
         calls,
       })
