@@ -10,12 +10,13 @@ import type { StepOutcome } from '../events/types.js'
 import { isPlainObject } from '../model/secret.js'
 import { remainingPath } from '../plan/graph.js'
 import type { Plan, PlanStep, ResourceChange } from '../plan/types.js'
+import type { MutationContext } from '../provider/contract.js'
 import type { NormalizedHandler, NormalizedProvider } from '../provider/normalize.js'
 import type { RetryPolicy } from '../scheduler/backoff.js'
 import { runDag } from '../scheduler/dag-runner.js'
 import { DeadlineWatcher } from '../scheduler/deadline-watcher.js'
 import type { JournalDraft } from '../state/journal.js'
-import type { ResourceState } from '../state/types.js'
+import type { PendingIntent, ResourceState } from '../state/types.js'
 import type { StepCallContext } from './calls.js'
 import { type ContextDeps, mutationContext } from './contexts.js'
 import type { ReadBatcher } from './read-batcher.js'
@@ -292,6 +293,35 @@ export async function executePlan(
     }
   }
 
+  /**
+   * Journals the intent of a cloud mutation and waits until it is durable (only then may the
+   * cloud be called), then gives the idempotency key and the provider's context.
+   */
+  async function openIntent(
+    run: StepRun,
+    operation: 'create' | 'update' | 'delete',
+    fields: Pick<PendingIntent, 'id' | 'props' | 'dependencies'>,
+    providerOptions: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<{ key: string; ctx: MutationContext }> {
+    const key = randomUUID()
+    const { step, provider } = run
+    await deps.session.record([
+      {
+        type: 'intent',
+        intent: {
+          key,
+          urn: step.urn,
+          kind: step.kind,
+          provider: provider.key,
+          operation,
+          ...fields,
+          startedAt: now(),
+        },
+      },
+    ])
+    return { key, ctx: mutationContext(deps, provider, step.urn, run.signal, providerOptions, key, run.call) }
+  }
+
   /** A step's call to its provider: through its scope's gate, retried by the engine, secrets scrubbed. */
   function callProvider<T>(
     run: StepRun,
@@ -372,30 +402,11 @@ export async function executePlan(
     const { step, change, provider } = run
     const state = deps.session.state
     const { sealed, revealed } = desiredProps(run)
-    const key = randomUUID()
-    await deps.session.record([
-      {
-        type: 'intent',
-        intent: {
-          key,
-          urn: step.urn,
-          kind: step.kind,
-          provider: provider.key,
-          operation: 'create',
-          props: sealed,
-          dependencies: change?.dependencies ?? [],
-          startedAt: now(),
-        },
-      },
-    ])
-    const ctx = mutationContext(
-      deps,
-      provider,
-      step.urn,
-      run.signal,
+    const { key, ctx } = await openIntent(
+      run,
+      'create',
+      { props: sealed, dependencies: change?.dependencies ?? [] },
       providerSection(run, revealed),
-      key,
-      run.call,
     )
     let created: Awaited<ReturnType<NormalizedHandler['create']>>
     try {
@@ -468,7 +479,7 @@ export async function executePlan(
 
   async function update(run: StepRun): Promise<'done' | 'noop'> {
     const handler = requireHandler(run)
-    const { step, change, provider } = run
+    const { step, change } = run
     const state = deps.session.state
     const current = state.resources[step.urn]
     if (!current) {
@@ -481,30 +492,7 @@ export async function executePlan(
       await recordFlags(run, current)
       return 'noop'
     }
-    const key = randomUUID()
-    await deps.session.record([
-      {
-        type: 'intent',
-        intent: {
-          key,
-          urn: step.urn,
-          kind: step.kind,
-          provider: provider.key,
-          operation: 'update',
-          id: current.id,
-          startedAt: now(),
-        },
-      },
-    ])
-    const ctx = mutationContext(
-      deps,
-      provider,
-      step.urn,
-      run.signal,
-      providerSection(run, revealed),
-      key,
-      run.call,
-    )
+    const { key, ctx } = await openIntent(run, 'update', { id: current.id }, providerSection(run, revealed))
     let updated: Awaited<ReturnType<NormalizedHandler['update']>>
     try {
       updated = await callProvider(run, handler, 'update', () =>
@@ -587,29 +575,11 @@ export async function executePlan(
       deps.session.note([forget])
       return 'done'
     }
-    const key = randomUUID()
-    await deps.session.record([
-      {
-        type: 'intent',
-        intent: {
-          key,
-          urn: step.urn,
-          kind: step.kind,
-          provider: provider.key,
-          operation: 'delete',
-          id: target.id,
-          startedAt: now(),
-        },
-      },
-    ])
-    const ctx = mutationContext(
-      deps,
-      provider,
-      step.urn,
-      run.signal,
+    const { key, ctx } = await openIntent(
+      run,
+      'delete',
+      { id: target.id },
       providerSection(run, target.props as Record<string, unknown>),
-      key,
-      run.call,
     )
     try {
       await callProvider(run, handler, 'delete', () =>
