@@ -31,7 +31,7 @@ import {
   type StateLock,
   type StateStore,
 } from './store.js'
-import { STATE_SCHEMA_VERSION, type StackState } from './types.js'
+import { type PendingIntent, type ResourceState, STATE_SCHEMA_VERSION, type StackState } from './types.js'
 
 export interface FileStateOptions extends StateKeyOptions {
   /** Directory holding one folder per stack. Default `.skyloom/state` under the working directory. */
@@ -53,7 +53,7 @@ interface PendingLine {
 
 interface StackHandle {
   /** Props and dependencies of intents written by this process, until their result is. */
-  intents: Map<string, { props: unknown; dependencies: unknown }>
+  intents: Map<string, PendingIntent>
   codec: SecretCodec | undefined
   header: EncryptionHeader | undefined
   journal: FileHandle | undefined
@@ -289,7 +289,14 @@ export function fileState(options: FileStateOptions = {}): StateStore {
             },
           )
         }
-        applyEntry(state, entry.type === 'put' ? inherit(entry, state, where) : entry)
+        applyEntry(
+          state,
+          entry.type === 'put'
+            ? inherit(entry, state, where)
+            : entry.type === 'intent' && !entry.intent.startedAt
+              ? { ...entry, intent: { ...entry.intent, startedAt: entry.at } }
+              : entry,
+        )
       }
       return state
     },
@@ -308,38 +315,45 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       // A create's result repeats the props and dependencies its intent carried: the line says
       // "inherits" instead, which cuts the journal by about a third.
       const compact = (entry: JournalEntry): unknown => {
-        if (entry.type === 'intent' && entry.intent.props) {
-          handle.intents.set(entry.intent.key, {
-            props: entry.intent.props,
-            dependencies: entry.intent.dependencies,
-          })
-          return entry
+        if (entry.type === 'intent') {
+          if (entry.intent.props) handle.intents.set(entry.intent.key, entry.intent)
+          // The time the intent started is the line's own time.
+          const { startedAt, ...intent } = entry.intent
+          return startedAt === entry.at ? { ...entry, intent } : entry
         }
         if (entry.type !== 'put' || !entry.resolves) return entry
         const intent = handle.intents.get(entry.resolves)
         handle.intents.delete(entry.resolves)
+        const resource = entry.resource
+        if (!intent || intent.props !== resource.props || intent.dependencies !== resource.dependencies)
+          return entry
         if (
-          !intent ||
-          intent.props !== entry.resource.props ||
-          intent.dependencies !== entry.resource.dependencies
+          resource.urn !== intent.urn ||
+          resource.kind !== intent.kind ||
+          resource.provider !== intent.provider
         )
           return entry
-        const { props: _props, dependencies: _dependencies, ...rest } = entry.resource
-        return { ...entry, resource: rest, inherits: true }
+        // What the intent already says (urn, kind, provider, props, dependencies) and what the
+        // line's time says (created and updated now) is left out.
+        const lean: Record<string, unknown> = {
+          id: resource.id,
+          outputs: resource.outputs,
+          status: resource.status,
+        }
+        if (resource.name !== resource.urn.split('/')[2]) lean.name = resource.name
+        if (resource.protect) lean.protect = true
+        if (resource.retainOnDelete) lean.retainOnDelete = true
+        if (resource.createdAt !== entry.at) lean.createdAt = resource.createdAt
+        if (resource.updatedAt !== entry.at) lean.updatedAt = resource.updatedAt
+        return { ...entry, resource: lean, inherits: true }
       }
-      await Promise.all(
-        entries.map(
-          (entry) =>
-            new Promise<void>((resolvePromise, reject) => {
-              handle.queue.push({
-                line: `${codec.stringify(compact(entry))}\n`,
-                resolve: resolvePromise,
-                reject,
-              })
-              flush(stack, handle)
-            }),
-        ),
-      )
+      // One queue item per append (the engine already batches): its lines go out together.
+      let text = ''
+      for (const entry of entries) text += `${codec.stringify(compact(entry))}\n`
+      await new Promise<void>((resolvePromise, reject) => {
+        handle.queue.push({ line: text, resolve: resolvePromise, reject })
+        flush(stack, handle)
+      })
     },
 
     async compact(stack, state, operation) {
@@ -495,10 +509,12 @@ function inherit(
   where: string,
 ): JournalEntry {
   if (!(entry as { inherits?: boolean }).inherits) {
-    if (entry.resource.props === undefined) {
+    if (entry.resource.props === undefined || entry.resource.urn === undefined) {
       throw new StateError(
-        `The journal line ${where} records a resource without props. The journal was left untouched.`,
-        { location: where },
+        `The journal line ${where} records an incomplete resource. The journal was left untouched.`,
+        {
+          location: where,
+        },
       )
     }
     return entry
@@ -506,14 +522,21 @@ function inherit(
   const intent = entry.resolves ? state.pending[entry.resolves] : undefined
   if (!intent?.props) {
     throw new StateError(
-      `The journal line ${where} inherits its props from intent ${entry.resolves}, which is not pending. The journal was left untouched.`,
-      {
-        location: where,
-      },
+      `The journal line ${where} inherits from intent ${entry.resolves}, which is not pending. The journal was left untouched.`,
+      { location: where },
     )
   }
-  return {
-    ...entry,
-    resource: { ...entry.resource, props: intent.props, dependencies: intent.dependencies ?? [] },
+  const lean = entry.resource as Partial<ResourceState> & Pick<ResourceState, 'id' | 'outputs' | 'status'>
+  const resource: ResourceState = {
+    ...lean,
+    urn: intent.urn,
+    kind: intent.kind,
+    name: lean.name ?? intent.urn.split('/')[2] ?? intent.urn,
+    provider: intent.provider,
+    props: intent.props,
+    dependencies: intent.dependencies ?? [],
+    createdAt: lean.createdAt ?? entry.at,
+    updatedAt: lean.updatedAt ?? entry.at,
   }
+  return { ...entry, resource }
 }

@@ -59,15 +59,14 @@ const base = { v: z.number().int().min(1), at: z.string() }
 /** One journal line, as stored. */
 export const journalEntrySchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('begin'), operation: z.string(), operationId: z.string() }),
-  z.object({ ...base, type: z.literal('intent'), intent: intentSchema }),
+  // A journal's intent may leave startedAt out: it is the line's own time.
+  z.object({ ...base, type: z.literal('intent'), intent: intentSchema.partial({ startedAt: true }) }),
   z.object({
     ...base,
     type: z.literal('put'),
-    // With `inherits`, props and dependencies come from the intent the entry resolves.
-    resource: resourceSchema.extend({
-      props: record.optional(),
-      dependencies: z.array(z.string()).optional(),
-    }),
+    // With `inherits`, what the resolved intent says (urn, kind, provider, props,
+    // dependencies) and the line's time are left out of the resource.
+    resource: resourceSchema.partial().required({ id: true, outputs: true, status: true }),
     resolves: z.string().optional(),
     inherits: z.literal(true).optional(),
   }),
