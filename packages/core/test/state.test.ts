@@ -233,6 +233,9 @@ describe('file state store', () => {
       }),
     )
     await (await store.lock('app', request)).release()
+    // Lock files are not synced: a power cut can leave one empty, and an empty lock is broken.
+    await writeFile(join(dir, 'app', 'lock.json'), '')
+    await (await store.lock('app', request)).release()
     // forceUnlock breaks a live one.
     await store.lock('app', request)
     expect(await store.forceUnlock('app')).toMatchObject({ owner: 'me' })
