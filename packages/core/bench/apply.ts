@@ -53,6 +53,8 @@ interface Sample {
   applyMs: number
   perStepUs: number
   peakRssMb: number
+  /** A second apply that adds 10 resources to the 10,000: what a small change to a big stack costs. */
+  smallApplyMs: number
 }
 
 async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
@@ -68,13 +70,21 @@ async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
     const applyMs = performance.now() - started
     if (!result.ok || result.counts.done !== total)
       throw new Error(`apply did not finish: ${JSON.stringify(result.counts)}`)
+    const peakRssMb = round(process.resourceUsage().maxRSS / 1024)
+    const more = await engine.plan(buildStack(total + 10, instantProvider()))
+    const smallStarted = performance.now()
+    const small = await engine.apply(more)
+    const smallApplyMs = performance.now() - smallStarted
+    if (!small.ok || small.counts.done !== 10)
+      throw new Error(`the small apply did not finish: ${JSON.stringify(small.counts)}`)
     return {
       store,
       resources: total,
       planMs: round(planMs),
       applyMs: round(applyMs),
       perStepUs: round((applyMs * 1000) / total),
-      peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+      peakRssMb,
+      smallApplyMs: round(smallApplyMs),
     }
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true })
@@ -155,6 +165,7 @@ if (childArg !== -1) {
         'apply (ms)': sample.applyMs,
         'per step (µs)': sample.perStepUs,
         'peak RSS (MB)': sample.peakRssMb,
+        '+10 resources (ms)': sample.smallApplyMs,
       })),
     )
     console.log(

@@ -136,6 +136,82 @@ describe('file state store', () => {
     expect(() => migrateState({}, 'test')).toThrow('no schemaVersion')
   })
 
+  it('rewrites the snapshot only once the journal outgrows it, and keeps every version restorable', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    const engine = createEngine({ state: fileState({ dir }) })
+    const nets = (count: number) => {
+      const stack = createStack('app', { provider })
+      for (let index = 0; index < count; index++) {
+        stack.add(network(`net-${index}`, { cidr: `10.${index}.0.0/16` }))
+      }
+      return stack
+    }
+    const snapshotVersion = () =>
+      (JSON.parse(readFileSync(join(dir, 'app', 'state.json'), 'utf8')) as { state: { version: number } })
+        .state.version
+    const journalBytes = () => readFileSync(join(dir, 'app', 'journal.ndjson'), 'utf8').length
+
+    // The first apply journals more than the empty snapshot holds: the snapshot is rewritten.
+    await engine.up(nets(20))
+    const first = (await engine.readState('app'))!.version
+    expect(snapshotVersion()).toBe(first)
+    expect(journalBytes()).toBe(0)
+
+    // One more network: a small journal against a 20-resource snapshot, which stays as it was.
+    await engine.up(nets(21))
+    const second = (await engine.readState('app'))!
+    expect(Object.keys(second.resources)).toHaveLength(21)
+    expect(snapshotVersion()).toBe(first)
+    expect(journalBytes()).toBeGreaterThan(0)
+
+    // More, until the journal outgrows the snapshot and the snapshot is rewritten.
+    let count = 21
+    while (snapshotVersion() === first) {
+      count++
+      await engine.up(nets(count))
+      expect(count).toBeLessThan(60)
+    }
+    expect(journalBytes()).toBe(0)
+    expect(snapshotVersion()).toBe((await engine.readState('app'))!.version)
+
+    // Every saved version reads back whole, whether it was a snapshot or a snapshot plus journal,
+    // also after the journal it was saved with was replaced; a fresh store reads them too.
+    const history = await engine.history('app')
+    expect(history.length).toBe(count - 19)
+    const store = fileState({ dir })
+    for (const entry of history) {
+      const saved = await store.snapshot('app', entry.version)
+      expect(saved.version).toBe(entry.version)
+      expect(Object.keys(saved.resources)).toHaveLength(entry.resources)
+    }
+    const restored = await engine.restore('app', second.version)
+    expect(Object.keys(restored.resources).sort()).toEqual(Object.keys(second.resources).sort())
+  })
+
+  it('keeps the state it read for the next read, never past a write by anyone else', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    const store = fileState({ dir })
+    const stackOf = (count: number) => {
+      const stack = createStack('app', { provider })
+      for (let index = 0; index < count; index++) {
+        stack.add(network(`net-${index}`, { cidr: `10.${index}.0.0/16` }))
+      }
+      return stack
+    }
+    await createEngine({ state: store }).up(stackOf(1))
+    const first = (await store.read('app'))!
+    // What a caller does to the maps it was given does not reach the next reader.
+    delete (first.resources as Record<string, unknown>)['app/network/net-0']
+    expect(Object.keys((await store.read('app'))!.resources)).toEqual(['app/network/net-0'])
+    // Another store (another process) applies: this store's next read sees it, journal or snapshot.
+    await createEngine({ state: fileState({ dir }) }).up(stackOf(2))
+    expect(Object.keys((await store.read('app'))!.resources)).toHaveLength(2)
+    await createEngine({ state: fileState({ dir }) }).up(stackOf(40))
+    expect(Object.keys((await store.read('app'))!.resources)).toHaveLength(40)
+  })
+
   it('ignores a torn last journal line and keeps appending after it', async () => {
     const dir = await tempDir()
     const store = fileState({ dir })

@@ -7,6 +7,7 @@ import {
   readdir,
   readFile,
   rename,
+  stat,
   truncate,
   unlink,
 } from 'node:fs/promises'
@@ -58,6 +59,12 @@ interface StackHandle {
   header: EncryptionHeader | undefined
   journal: FileHandle | undefined
   queue: PendingLine[]
+  /**
+   * The state last read or compacted, with the identity (inode, size, mtime) its files had: a
+   * long-running service reads a big stack once, not at every plan and apply. Any write to
+   * either file, by this process or another, changes the identity and the next read parses.
+   */
+  cached: { readonly files: string; readonly state: StackState } | undefined
   flushing: Promise<void> | undefined
 }
 
@@ -101,6 +108,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         header: undefined,
         journal: undefined,
         queue: [],
+        cached: undefined,
         flushing: undefined,
       }
       handles.set(stack, handle)
@@ -247,6 +255,69 @@ export function fileState(options: FileStateOptions = {}): StateStore {
     return entries
   }
 
+  /**
+   * The state a snapshot file and a journal make together: the journal's entries after the
+   * snapshot's version (and up to `upTo`) applied in order. A torn last line is ignored; any
+   * other damage is an error that leaves the files untouched.
+   */
+  const replay = async (
+    stack: string,
+    snapshotFile: string,
+    journalFile: string,
+    upTo = Number.POSITIVE_INFINITY,
+  ): Promise<StackState> => {
+    const snapshot = await readSnapshotFile(stack, snapshotFile)
+    if (!existsSync(journalFile)) return snapshot
+    const codec = handleOf(stack).codec!
+    const state = workingCopy(snapshot)
+    const lines = (await readFile(journalFile, 'utf8')).split('\n')
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!
+      if (line === '') continue
+      const where = `${journalFile}:${index + 1}`
+      let raw: unknown
+      try {
+        raw = JSON.parse(line)
+      } catch {
+        // The last line without its newline is a torn write: never acknowledged, safely ignored.
+        if (index === lines.length - 1) break
+        throw new StateError(
+          `The journal line ${where} is not valid JSON, and it is not the last line, so the journal is damaged. It was left untouched; restore from ${paths(stack).history} or a backup.`,
+          { location: where },
+        )
+      }
+      const parsed = journalEntrySchema.safeParse(raw)
+      if (!parsed.success) {
+        throw new StateError(
+          `The journal line ${where} is not a valid entry (${parsed.error.issues[0]?.message}). It was left untouched.`,
+          {
+            location: where,
+          },
+        )
+      }
+      const entry = codec.decode(parsed.data) as JournalEntry
+      if (entry.v <= state.version) continue
+      if (entry.v > upTo) break
+      if (entry.v !== state.version + 1) {
+        throw new StateError(
+          `The journal ${journalFile} skips from version ${state.version} to ${entry.v} at line ${index + 1}.`,
+          {
+            location: where,
+          },
+        )
+      }
+      applyEntry(
+        state,
+        entry.type === 'put'
+          ? inherit(entry, state, where)
+          : entry.type === 'intent' && !entry.intent.startedAt
+            ? { ...entry, intent: { ...entry.intent, startedAt: entry.at } }
+            : entry,
+      )
+    }
+    return state
+  }
+
   return {
     location: root,
 
@@ -261,55 +332,15 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         }
         return undefined
       }
-      const snapshot = await readSnapshotFile(stack, file.snapshot)
-      if (!existsSync(file.journal)) return snapshot
-      const codec = handleOf(stack).codec!
-      const state = workingCopy(snapshot)
-      const lines = (await readFile(file.journal, 'utf8')).split('\n')
-      for (let index = 0; index < lines.length; index++) {
-        const line = lines[index]!
-        if (line === '') continue
-        const where = `${file.journal}:${index + 1}`
-        let raw: unknown
-        try {
-          raw = JSON.parse(line)
-        } catch {
-          // The last line without its newline is a torn write: never acknowledged, safely ignored.
-          if (index === lines.length - 1) break
-          throw new StateError(
-            `The journal line ${where} is not valid JSON, and it is not the last line, so the journal is damaged. It was left untouched; restore from ${file.history} or a backup.`,
-            { location: where },
-          )
-        }
-        const parsed = journalEntrySchema.safeParse(raw)
-        if (!parsed.success) {
-          throw new StateError(
-            `The journal line ${where} is not a valid entry (${parsed.error.issues[0]?.message}). It was left untouched.`,
-            {
-              location: where,
-            },
-          )
-        }
-        const entry = codec.decode(parsed.data) as JournalEntry
-        if (entry.v <= state.version) continue
-        if (entry.v !== state.version + 1) {
-          throw new StateError(
-            `The journal ${file.journal} skips from version ${state.version} to ${entry.v} at line ${index + 1}.`,
-            {
-              location: where,
-            },
-          )
-        }
-        applyEntry(
-          state,
-          entry.type === 'put'
-            ? inherit(entry, state, where)
-            : entry.type === 'intent' && !entry.intent.startedAt
-              ? { ...entry, intent: { ...entry.intent, startedAt: entry.at } }
-              : entry,
-        )
-      }
-      return state
+      const handle = handleOf(stack)
+      // Taken before reading: if the files change meanwhile, the next read sees another identity.
+      const files = await identityOf(file.snapshot, file.journal)
+      const state =
+        handle.cached?.files === files
+          ? handle.cached.state
+          : await replay(stack, file.snapshot, file.journal)
+      handle.cached = { files, state }
+      return shallowCopy(state)
     },
 
     async append(stack, entries, initial) {
@@ -374,18 +405,28 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         else await codecFor(stack, undefined, state.salt)
       }
       await closeJournal(stack)
-      const text = snapshotText(stack, state, operation)
-      await writeAtomically(file.snapshot, text)
-      // Entries up to state.version are now in the snapshot; a crash before this line only
-      // leaves entries that replay skips.
-      // Truncating needs no sync: if it were lost, replay would skip the entries anyway.
-      if (existsSync(file.journal)) await truncate(file.journal, 0)
-      const name = `v${String(state.version).padStart(8, '0')}.json`
-      // The history copy shares the snapshot's bytes: a hard link, swapped in atomically.
-      const temp = join(file.history, `${name}.${process.pid}.tmp`)
-      await unlink(temp).catch(() => {})
-      await link(file.snapshot, temp)
-      await rename(temp, join(file.history, name))
+      const version = versionName(state.version)
+      // The snapshot is rewritten only once the journal has outgrown it: until then an
+      // operation that changed a few resources of a big stack costs what it journaled, not a
+      // rewrite of the whole state. Its version is saved as the snapshot it started from plus
+      // the journal, both hard-linked into history/ (the journal is only ever appended to until
+      // it is replaced, so the link holds every entry up to this version).
+      const journalBytes = await sizeOf(file.journal)
+      if (journalBytes > 0 && journalBytes <= (await sizeOf(file.snapshot))) {
+        await linkInto(file.journal, join(file.history, `${version}.ndjson`))
+        await linkInto(file.snapshot, join(file.history, `${version}.json`))
+      } else {
+        await writeAtomically(file.snapshot, snapshotText(stack, state, operation))
+        // Entries up to state.version are now in the snapshot; a crash before the new journal
+        // replaces the old one only leaves entries that replay skips. The journal is replaced,
+        // not truncated: history/ may hold links to it.
+        if (existsSync(file.journal)) await writeAtomically(file.journal, '', false)
+        await linkInto(file.snapshot, join(file.history, `${version}.json`))
+      }
+      handleOf(stack).cached = {
+        files: await identityOf(file.snapshot, file.journal),
+        state: shallowCopy(state),
+      }
       const entry: HistoryEntry = {
         version: state.version,
         at: state.updatedAt,
@@ -398,7 +439,9 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       ]
       const kept = index.slice(0, historyLimit)
       for (const dropped of index.slice(historyLimit)) {
-        await unlink(join(file.history, `v${String(dropped.version).padStart(8, '0')}.json`)).catch(() => {})
+        const name = versionName(dropped.version)
+        await unlink(join(file.history, `${name}.json`)).catch(() => {})
+        await unlink(join(file.history, `${name}.ndjson`)).catch(() => {})
       }
       await writeAtomically(file.historyIndex, kept.map((item) => `${JSON.stringify(item)}\n`).join(''))
     },
@@ -408,7 +451,8 @@ export function fileState(options: FileStateOptions = {}): StateStore {
     },
 
     async snapshot(stack, version) {
-      const file = join(paths(stack).history, `v${String(version).padStart(8, '0')}.json`)
+      const base = join(paths(stack).history, versionName(version))
+      const file = `${base}.json`
       if (!existsSync(file)) {
         throw new StateError(
           `Stack "${stack}" has no saved version ${version} (${file}); list versions with history().`,
@@ -417,7 +461,14 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           },
         )
       }
-      return readSnapshotFile(stack, file)
+      const state = await replay(stack, file, `${base}.ndjson`, version)
+      if (state.version !== version) {
+        throw new StateError(
+          `Stack "${stack}"'s saved version ${version} is incomplete: ${file} and ${base}.ndjson reach only version ${state.version}. They were left untouched.`,
+          { location: file },
+        )
+      }
+      return state
     },
 
     async lock(stack, request: LockRequest): Promise<StateLock> {
@@ -512,6 +563,51 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         .sort()
     },
   }
+}
+
+/** What changes when a file is written, replaced or appended to. */
+async function identityOf(...files: string[]): Promise<string> {
+  const parts: string[] = []
+  for (const file of files) {
+    try {
+      const info = await stat(file, { bigint: true })
+      parts.push(`${info.ino}:${info.size}:${info.mtimeNs}`)
+    } catch {
+      parts.push('-')
+    }
+  }
+  return parts.join('|')
+}
+
+/** A copy whose maps a caller may change without touching the original (resources are never mutated). */
+function shallowCopy(state: StackState): StackState {
+  return {
+    ...state,
+    resources: { ...state.resources },
+    pending: { ...state.pending },
+    condemned: [...state.condemned],
+  }
+}
+
+/** `v00000042`: the file name of a saved version, without its extension. */
+function versionName(version: number): string {
+  return `v${String(version).padStart(8, '0')}`
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size
+  } catch {
+    return 0
+  }
+}
+
+/** Hard-links `file` as `target`, replacing any older `target` atomically. */
+async function linkInto(file: string, target: string): Promise<void> {
+  const temp = `${target}.${process.pid}.tmp`
+  await unlink(temp).catch(() => {})
+  await link(file, temp)
+  await rename(temp, target)
 }
 
 /** Fills a result line that inherits its props and dependencies from the intent it resolves (and checks it has them). */
