@@ -72,10 +72,11 @@ const FILE_MODE = 0o600
 
 /**
  * The embedded default store: per stack a snapshot (`state.json`) plus an append-only NDJSON
- * journal (`journal.ndjson`), group-committed with O_DSYNC writes; compaction writes the snapshot to
- * a temporary file and renames it over the old one, so a crash leaves the old or the new
- * version, never half of one. Snapshots are kept under `history/` for restore. Secrets are
- * encrypted with AES-256-GCM when a passphrase or key provider is given.
+ * journal (`journal.ndjson`), group-committed with O_DSYNC writes. Once the journal outgrows the
+ * snapshot, compaction writes the snapshot to a temporary file and renames it over the old one,
+ * so a crash leaves the old or the new version, never half of one. Every version is kept under
+ * `history/` (hard links) for restore. Secrets are encrypted with AES-256-GCM when a passphrase
+ * or key provider is given.
  */
 export function fileState(options: FileStateOptions = {}): StateStore {
   const root = resolve(options.dir ?? join('.skyloom', 'state'))
