@@ -50,7 +50,11 @@ export interface StateStore {
    * current version + 1, and `initial` gives the state to start from when the stack is new.
    */
   append(stack: string, entries: readonly JournalEntry[], initial: StackState): Promise<void>
-  /** Replaces snapshot + journal by `state` and keeps it in the history under `operation`. */
+  /**
+   * Ends an operation: `state` (everything appended so far) becomes a saved version in the
+   * history under `operation`. A store may fold the journal into a new snapshot now or later
+   * (the file store does once the journal outgrows the snapshot); `read` gives `state` either way.
+   */
   compact(stack: string, state: StackState, operation: string): Promise<void>
   /** Saved versions, newest first. */
   history(stack: string): Promise<HistoryEntry[]>
