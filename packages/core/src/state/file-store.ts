@@ -69,6 +69,8 @@ interface StackHandle {
 }
 
 const FILE_MODE = 0o600
+/** How many stacks' states a file store keeps in memory between operations. */
+const CACHED_STACKS = 32
 
 /**
  * The embedded default store: per stack a snapshot (`state.json`) plus an append-only NDJSON
@@ -88,6 +90,19 @@ export function fileState(options: FileStateOptions = {}): StateStore {
   // by fdatasync takes two trips, and the second cannot start until the event loop is free,
   // so the disk's sync time became time the engine waited. (Windows has no O_DSYNC.)
   const syncEachWrite = durability === 'fsync' && constants.O_DSYNC !== undefined
+
+  // The stacks whose state is kept in memory, least recently used first: a service with many
+  // stacks keeps the busy ones, not all of them.
+  const recent = new Set<string>()
+  const remember = (stack: string, files: string, state: StackState): void => {
+    handleOf(stack).cached = { files, state }
+    recent.delete(stack)
+    recent.add(stack)
+    if (recent.size <= CACHED_STACKS) return
+    const oldest = recent.values().next().value!
+    recent.delete(oldest)
+    handleOf(oldest).cached = undefined
+  }
 
   const paths = (stack: string) => {
     const dir = join(root, stack)
@@ -340,7 +355,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         handle.cached?.files === files
           ? handle.cached.state
           : await replay(stack, file.snapshot, file.journal)
-      handle.cached = { files, state }
+      remember(stack, files, state)
       return shallowCopy(state)
     },
 
@@ -424,10 +439,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         if (existsSync(file.journal)) await writeAtomically(file.journal, '', false)
         await linkInto(file.snapshot, join(file.history, `${version}.json`))
       }
-      handleOf(stack).cached = {
-        files: await identityOf(file.snapshot, file.journal),
-        state: shallowCopy(state),
-      }
+      remember(stack, await identityOf(file.snapshot, file.journal), shallowCopy(state))
       const entry: HistoryEntry = {
         version: state.version,
         at: state.updatedAt,
