@@ -21,7 +21,11 @@ export interface MockProviderOptions {
   readonly key?: string
   /** Where resources live; default a fresh in-memory cloud. */
   readonly cloud?: MockCloud
-  /** Milliseconds each call takes, on the context's clock. Default 0. */
+  /**
+   * Milliseconds each call takes, on the context's clock. Default 0. A create, update or delete
+   * changes the cloud halfway through, as over a network: a crash in the second half leaves a
+   * change the caller never heard of, which is what recovery is for.
+   */
   readonly latencyMs?: number
   /** Milliseconds a create takes to become ready after returning (`ready: false` until then). */
   readonly readyAfterMs?: number
@@ -70,8 +74,8 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const readyAfter = options.readyAfterMs ?? 0
   const readyAt = new Map<string, number>()
 
-  const pause = async (ctx: OperationContext) => {
-    if (latency > 0) await ctx.clock.sleep(latency, ctx.signal)
+  const pause = async (ctx: OperationContext, share = 1) => {
+    if (latency > 0) await ctx.clock.sleep(latency * share, ctx.signal)
   }
   const maybeFail = (operation: string, ctx: OperationContext, id?: string) => {
     const error = options.fail?.(operation, { urn: ctx.urn, kind: ctx.kind, ...(id ? { id } : {}) })
@@ -111,7 +115,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     async create(props, ctx: MutationContext) {
       calls.create++
       cloud.refresh()
-      await pause(ctx)
+      await pause(ctx, 0.5)
       maybeFail('create', ctx)
       const existing = cloud.all().find((resource) => resource.createdWith === ctx.idempotencyKey)
       if (existing) return { id: existing.id, outputs: existing.outputs, ready: true }
@@ -127,6 +131,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       }
       cloud.put(resource)
       if (readyAfter > 0) readyAt.set(id, ctx.clock.now() + readyAfter)
+      await pause(ctx, 0.5)
       return { id, outputs: resource.outputs, ready: readyAfter === 0 }
     },
     async readMany(ids, ctx) {
@@ -144,7 +149,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     async update(id, change, ctx) {
       calls.update++
       cloud.refresh()
-      await pause(ctx)
+      await pause(ctx, 0.5)
       maybeFail('update', ctx, id)
       const resource = cloud.get(id)
       if (!resource) throw notFound(id, 'update')
@@ -155,14 +160,16 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
         ...pick(resource.outputs, ['privateAddress']),
       }
       cloud.put(resource)
+      await pause(ctx, 0.5)
       return { id, outputs: resource.outputs }
     },
     async delete(id, _current, ctx) {
       calls.delete++
       cloud.refresh()
-      await pause(ctx)
+      await pause(ctx, 0.5)
       maybeFail('delete', ctx, id)
       if (!cloud.remove(id)) throw notFound(id, 'delete')
+      await pause(ctx, 0.5)
     },
     async find(query, ctx) {
       calls.find++
