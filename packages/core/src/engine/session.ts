@@ -147,12 +147,7 @@ export class Session {
 
   /** A frozen copy of the working state. */
   snapshot(): StackState {
-    return {
-      ...this.state,
-      resources: { ...this.state.resources },
-      pending: { ...this.state.pending },
-      condemned: [...this.state.condemned],
-    }
+    return workingCopy(this.state)
   }
 
   async close(): Promise<void> {

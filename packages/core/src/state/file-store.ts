@@ -356,7 +356,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           ? handle.cached.state
           : await replay(stack, file.snapshot, file.journal)
       remember(stack, files, state)
-      return shallowCopy(state)
+      return workingCopy(state)
     },
 
     async append(stack, entries, initial) {
@@ -439,7 +439,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         if (existsSync(file.journal)) await writeAtomically(file.journal, '', false)
         await linkInto(file.snapshot, join(file.history, `${version}.json`))
       }
-      remember(stack, await identityOf(file.snapshot, file.journal), shallowCopy(state))
+      remember(stack, await identityOf(file.snapshot, file.journal), workingCopy(state))
       const entry: HistoryEntry = {
         version: state.version,
         at: state.updatedAt,
@@ -590,16 +590,6 @@ async function identityOf(...files: string[]): Promise<string> {
     }
   }
   return parts.join('|')
-}
-
-/** A copy whose maps a caller may change without touching the original (resources are never mutated). */
-function shallowCopy(state: StackState): StackState {
-  return {
-    ...state,
-    resources: { ...state.resources },
-    pending: { ...state.pending },
-    condemned: [...state.condemned],
-  }
 }
 
 /** `v00000042`: the file name of a saved version, without its extension. */

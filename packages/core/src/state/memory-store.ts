@@ -34,12 +34,6 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
   const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT
   const location = 'memory'
 
-  const frozen = (state: WorkingState): StackState => ({
-    ...state,
-    resources: { ...state.resources },
-    pending: { ...state.pending },
-    condemned: [...state.condemned],
-  })
   const recordOf = (stack: string): StackRecord => {
     let record = stacks.get(stack)
     if (!record) {
@@ -53,7 +47,7 @@ export function memoryState(options: { historyLimit?: number } = {}): StateStore
     location,
     async read(stack) {
       const state = stacks.get(stack)?.state
-      return state ? frozen(state) : undefined
+      return state ? workingCopy(state) : undefined
     },
     async append(stack, entries, initial) {
       const record = recordOf(stack)
