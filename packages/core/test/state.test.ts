@@ -8,6 +8,7 @@ import {
   createStack,
   fileState,
   instance,
+  isSecret,
   LockError,
   memoryState,
   network,
@@ -88,6 +89,22 @@ describe('file state store', () => {
     const fresh = createEngine({ state: fileState({ dir }) })
     expect(planHasChanges(await fresh.plan(secretStack(provider)))).toBe(false)
     expect(planHasChanges(await fresh.plan(secretStack(provider, 'rotated')))).toBe(true)
+  })
+
+  it('reads a sealed secret back however its key is escaped', async () => {
+    const dir = await tempDir()
+    const provider = createMockProvider()
+    await createEngine({ state: fileState({ dir, passphrase: 'pw' }) }).up(secretStack(provider))
+    // Another tool may write the key escaped: JSON reads "\u0024secret" as "$secret".
+    for (const name of ['state.json', 'journal.ndjson']) {
+      const file = join(dir, 'app', name)
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"$secret"', '"\\u0024secret"'))
+    }
+    expect(readFileSync(join(dir, 'app', 'state.json'), 'utf8')).toContain('\\u0024secret')
+    const state = (await createEngine({ state: fileState({ dir, passphrase: 'pw' }) }).readState('app'))!
+    const userData = state.resources['app/instance/vm']!.props.userData
+    expect(isSecret(userData)).toBe(true)
+    expect((userData as { reveal(): string }).reveal()).toBe('PASSWORD=db-password-hunter2')
   })
 
   it('reports a corrupt state file by name and never overwrites it', async () => {

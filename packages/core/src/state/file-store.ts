@@ -147,8 +147,10 @@ export function fileState(options: FileStateOptions = {}): StateStore {
 
   const readSnapshotFile = async (stack: string, file: string): Promise<StackState> => {
     let raw: unknown
+    let text: string
     try {
-      raw = JSON.parse(await readFile(file, 'utf8'))
+      text = await readFile(file, 'utf8')
+      raw = JSON.parse(text)
     } catch (error) {
       throw new StateError(
         `The state file ${file} could not be read as JSON (${(error as Error).message}). It was left untouched; restore an earlier version from ${paths(stack).history} or from a backup.`,
@@ -174,7 +176,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       )
     }
     const codec = await codecFor(stack, envelope.data.encryption, parsed.data.salt)
-    return codec.decode(parsed.data) as StackState
+    return codec.decodeParsed(text, parsed.data) as StackState
   }
 
   /** Writes `content` to a private file and renames it over `file`: readers see all of it or none. */
@@ -311,7 +313,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           },
         )
       }
-      const entry = codec.decode(parsed.data) as JournalEntry
+      const entry = codec.decodeParsed(line, parsed.data) as JournalEntry
       if (entry.v <= state.version) continue
       if (entry.v > upTo) break
       if (entry.v !== state.version + 1) {

@@ -134,6 +134,15 @@ export class SecretCodec {
     return value
   }
 
+  /**
+   * {@link decode} for `value` just parsed from `text`. The walk (a copy of every object) is
+   * skipped when the text cannot hold a sealed secret: a key reads "$secret" only if the text
+   * spells it so or escapes a character of it with `\u`.
+   */
+  decodeParsed(text: string, value: unknown): unknown {
+    return text.includes('$secret') || text.includes('\\u') ? this.decode(value) : value
+  }
+
   /** The inverse of {@link encode}: sealed secrets become `Secret` objects. */
   decode(value: unknown): unknown {
     if (isPlainObject(value)) {
