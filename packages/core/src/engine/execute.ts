@@ -387,7 +387,7 @@ export async function executePlan(
   }
 
   function now(): string {
-    return new Date(deps.clock.now()).toISOString()
+    return deps.session.timestamp()
   }
 
   function flags(change: ResourceChange | undefined): Pick<ResourceState, 'protect' | 'retainOnDelete'> {

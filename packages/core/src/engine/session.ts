@@ -42,6 +42,8 @@ export class Session {
   #flushing: Promise<void> | undefined
   #recorded = 0
   #closed = false
+  #stampedMs = Number.NaN
+  #stamp = ''
 
   private constructor(options: SessionOptions, lock: StateLock, state: StackState) {
     this.#options = options
@@ -91,10 +93,24 @@ export class Session {
     return this.#recorded
   }
 
+  /**
+   * The clock's time as an ISO string. Calls within one millisecond share one string, so a
+   * resource stamped by the engine and the entry recording it carry the same time, which the
+   * file store then writes once.
+   */
+  timestamp(): string {
+    const ms = this.#options.clock.now()
+    if (ms !== this.#stampedMs) {
+      this.#stampedMs = ms
+      this.#stamp = new Date(ms).toISOString()
+    }
+    return this.#stamp
+  }
+
   /** Applies the drafts to the working state now; resolves once they are durable. */
   record(drafts: readonly JournalDraft[]): Promise<void> {
     if (this.signal.aborted) return Promise.reject(this.signal.reason)
-    const at = new Date(this.#options.clock.now()).toISOString()
+    const at = this.timestamp()
     const entries: JournalEntry[] = []
     for (const draft of drafts) {
       const entry = { ...draft, v: this.state.version + 1, at } as JournalEntry
