@@ -41,7 +41,9 @@ describe('skyloom state', () => {
     const cwd = workDir()
     const env = { SKYLOOM_PASSPHRASE: 'correct horse battery staple' }
     expect((await skyloom(cwd, ['apply', vault, '--yes'], { env })).code).toBe(0)
-    const stored = readText(join(cwd, '.skyloom', 'state', 'vault', 'state.json'))
+    const stored = ['state.json', 'journal.ndjson']
+      .map((file) => readText(join(cwd, '.skyloom', 'state', 'vault', file)))
+      .join('\n')
     expect(stored).not.toContain('hunter2')
     expect(stored).toContain('"ct"')
     writeFileSync(join(cwd, 'pass.txt'), 'correct horse battery staple\n')

@@ -6,6 +6,9 @@
  *
  *   pnpm --filter @skyloom/core bench
  *
+ * The file store's run also reads the result back with a new store (no cache), which is what
+ * the next process to plan the stack pays.
+ *
  * Targets (issue #3): under 100 µs of engine time per step and under 300 MB peak RSS; the
  * file store costs under 1.3x the memory store.
  */
@@ -55,6 +58,8 @@ interface Sample {
   peakRssMb: number
   /** A second apply that adds 10 resources to the 10,000: what a small change to a big stack costs. */
   smallApplyMs: number
+  /** Reading the 10,010 resources back with a new store (no cache): what the next process pays. */
+  coldReadMs: number | undefined
 }
 
 async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
@@ -77,6 +82,14 @@ async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
     const smallApplyMs = performance.now() - smallStarted
     if (!small.ok || small.counts.done !== 10)
       throw new Error(`the small apply did not finish: ${JSON.stringify(small.counts)}`)
+    let coldReadMs: number | undefined
+    if (dir) {
+      const readStarted = performance.now()
+      const state = await fileState({ dir }).read('bench')
+      coldReadMs = round(performance.now() - readStarted)
+      if (Object.keys(state?.resources ?? {}).length !== total + 10)
+        throw new Error('the state read back does not hold every resource')
+    }
     return {
       store,
       resources: total,
@@ -85,6 +98,7 @@ async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
       perStepUs: round((applyMs * 1000) / total),
       peakRssMb,
       smallApplyMs: round(smallApplyMs),
+      coldReadMs,
     }
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true })
@@ -166,6 +180,7 @@ if (childArg !== -1) {
         'per step (µs)': sample.perStepUs,
         'peak RSS (MB)': sample.peakRssMb,
         '+10 resources (ms)': sample.smallApplyMs,
+        'cold read (ms)': sample.coldReadMs ?? '-',
       })),
     )
     console.log(

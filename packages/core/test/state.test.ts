@@ -17,6 +17,7 @@ import {
   secret,
   systemClock,
 } from '../src/index.js'
+import { Fragmentation } from '../src/state/fragmentation.js'
 import { migrateState } from '../src/state/migrate.js'
 import { createMockProvider, type MockProvider } from '../src/testing.js'
 
@@ -83,7 +84,9 @@ describe('file state store', () => {
     const provider = createMockProvider()
     const engine = createEngine({ state: fileState({ dir }) })
     await engine.up(secretStack(provider))
-    const text = readFileSync(join(dir, 'app', 'state.json'), 'utf8')
+    const text = ['state.json', 'journal.ndjson']
+      .map((file) => readFileSync(join(dir, 'app', file), 'utf8'))
+      .join('\n')
     expect(text).not.toContain('hunter2')
     expect(text).toContain('"$secret":{"fp":')
     const fresh = createEngine({ state: fileState({ dir }) })
@@ -100,7 +103,8 @@ describe('file state store', () => {
       const file = join(dir, 'app', name)
       writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"$secret"', '"\\u0024secret"'))
     }
-    expect(readFileSync(join(dir, 'app', 'state.json'), 'utf8')).toContain('\\u0024secret')
+    const files = ['state.json', 'journal.ndjson'].map((name) => readFileSync(join(dir, 'app', name), 'utf8'))
+    expect(files.join('\n')).toContain('\\u0024secret')
     const state = (await createEngine({ state: fileState({ dir, passphrase: 'pw' }) }).readState('app'))!
     const userData = state.resources['app/instance/vm']!.props.userData
     expect(isSecret(userData)).toBe(true)
@@ -153,7 +157,7 @@ describe('file state store', () => {
     expect(() => migrateState({}, 'test')).toThrow('no schemaVersion')
   })
 
-  it('rewrites the snapshot only once the journal outgrows it, and keeps every version restorable', async () => {
+  it('rewrites the snapshot once more of its files is dead than live, and keeps every version restorable', async () => {
     const dir = await tempDir()
     const provider = createMockProvider()
     const engine = createEngine({ state: fileState({ dir }) })
@@ -169,41 +173,46 @@ describe('file state store', () => {
         .state.version
     const journalBytes = () => readFileSync(join(dir, 'app', 'journal.ndjson'), 'utf8').length
 
-    // The first apply journals more than the empty snapshot holds: the snapshot is rewritten.
+    // Creating resources only adds live lines: the journal is as compact as a rewritten snapshot
+    // would be, so the empty snapshot stays.
     await engine.up(nets(20))
-    const first = (await engine.readState('app'))!.version
-    expect(snapshotVersion()).toBe(first)
-    expect(journalBytes()).toBe(0)
-
-    // One more network: a small journal against a 20-resource snapshot, which stays as it was.
+    const empty = snapshotVersion()
+    expect(Object.keys((await engine.readState('app'))!.resources)).toHaveLength(20)
+    expect(journalBytes()).toBeGreaterThan(0)
     await engine.up(nets(21))
     const second = (await engine.readState('app'))!
     expect(Object.keys(second.resources)).toHaveLength(21)
-    expect(snapshotVersion()).toBe(first)
-    expect(journalBytes()).toBeGreaterThan(0)
+    expect(snapshotVersion()).toBe(empty)
 
-    // More, until the journal outgrows the snapshot and the snapshot is rewritten.
-    let count = 21
-    while (snapshotVersion() === first) {
-      count++
-      await engine.up(nets(count))
-      expect(count).toBeLessThan(60)
-    }
+    // Deleting 16 of the 21 leaves most of the journal dead. A fresh store, which counts from the
+    // files, sees it too: the snapshot is rewritten and the journal replaced.
+    const fresh = createEngine({ state: fileState({ dir }) })
+    await fresh.up(nets(5))
+    const shrunk = (await fresh.readState('app'))!
+    expect(Object.keys(shrunk.resources)).toHaveLength(5)
+    expect(snapshotVersion()).toBe(shrunk.version)
     expect(journalBytes()).toBe(0)
-    expect(snapshotVersion()).toBe((await engine.readState('app'))!.version)
+
+    // A small change to it stays in the journal.
+    await fresh.up(nets(6))
+    expect(snapshotVersion()).toBe(shrunk.version)
+    expect(journalBytes()).toBeGreaterThan(0)
 
     // Every saved version reads back whole, whether it was a snapshot or a snapshot plus journal,
     // also after the journal it was saved with was replaced; a fresh store reads them too.
     const history = await engine.history('app')
-    expect(history.length).toBe(count - 19)
+    expect(history.map((entry) => entry.resources)).toEqual([6, 5, 21, 20])
     const store = fileState({ dir })
     for (const entry of history) {
       const saved = await store.snapshot('app', entry.version)
       expect(saved.version).toBe(entry.version)
       expect(Object.keys(saved.resources)).toHaveLength(entry.resources)
     }
+    // A restore writes a whole state into the journal: the snapshot is rewritten at once.
     const restored = await engine.restore('app', second.version)
     expect(Object.keys(restored.resources).sort()).toEqual(Object.keys(second.resources).sort())
+    expect(snapshotVersion()).toBe(restored.version)
+    expect(journalBytes()).toBe(0)
   })
 
   it('keeps the state it read for the next read, never past a write by anyone else', async () => {
@@ -354,5 +363,77 @@ describe('file state store', () => {
     expect((error as Error).message).toContain('Waited 1 s')
     setTimeout(() => void held.release(), 100)
     await (await store.lock('app', { ...request, owner: 'third', waitMs: 2_000 })).release()
+  })
+})
+
+describe('Fragmentation (when the file store rewrites its snapshot)', () => {
+  const at = '2026-01-01T00:00:00.000Z'
+  const resource = (urn: string) =>
+    ({
+      urn,
+      kind: 'network',
+      name: urn.split('/')[2]!,
+      provider: 'mock',
+      id: `id-${urn}`,
+      props: {},
+      outputs: {},
+      dependencies: [],
+      status: 'ready',
+      createdAt: at,
+      updatedAt: at,
+    }) as const
+  const intent = (key: string, urn: string, props?: Record<string, unknown>) =>
+    ({
+      type: 'intent',
+      v: 1,
+      at,
+      intent: { key, urn, kind: 'network', provider: 'mock', operation: 'create', startedAt: at, props },
+    }) as const
+  const put = (urn: string, resolves?: string) =>
+    ({ type: 'put', v: 2, at, resource: resource(urn), resolves }) as const
+
+  it('keeps a journal that only adds resources, however long', () => {
+    const counted = new Fragmentation([])
+    for (let index = 0; index < 1000; index++) {
+      counted.add(intent(`k${index}`, `app/network/n${index}`, { cidr: 'x' }), 300)
+      counted.add(put(`app/network/n${index}`, `k${index}`), 200)
+    }
+    // The empty snapshot (272 bytes) is all dead; 500,000 characters are live.
+    expect(counted.shouldRewrite(272)).toBe(false)
+  })
+
+  it('rewrites once deletes leave more dead than live', () => {
+    const counted = new Fragmentation([])
+    for (const name of ['a', 'b', 'c']) {
+      counted.add(intent(`k-${name}`, `app/network/${name}`, {}), 300)
+      counted.add(put(`app/network/${name}`, `k-${name}`), 200)
+    }
+    counted.add({ type: 'delete', v: 7, at, urn: 'app/network/a' }, 80)
+    expect(counted.shouldRewrite(272)).toBe(false)
+    counted.add({ type: 'delete', v: 8, at, urn: 'app/network/b' }, 80)
+    expect(counted.shouldRewrite(272)).toBe(true)
+  })
+
+  it('counts the snapshot live until its resources are superseded', () => {
+    const counted = new Fragmentation(['app/network/a', 'app/network/b'])
+    // An update of one of two: half the 1,000-byte snapshot is dead, its new version live.
+    counted.add(
+      { type: 'intent', v: 1, at, intent: { ...intent('u1', 'app/network/a').intent, operation: 'update' } },
+      100,
+    )
+    counted.add(put('app/network/a', 'u1'), 400)
+    expect(counted.shouldRewrite(1000)).toBe(false)
+    counted.add(
+      { type: 'intent', v: 3, at, intent: { ...intent('u2', 'app/network/b').intent, operation: 'update' } },
+      100,
+    )
+    counted.add(put('app/network/b', 'u2'), 400)
+    expect(counted.shouldRewrite(1000)).toBe(true)
+  })
+
+  it('counts a restore and everything before it dead', () => {
+    const counted = new Fragmentation(['app/network/a'])
+    counted.add({ type: 'restore', v: 1, at, from: 1, state: {} as never }, 50)
+    expect(counted.shouldRewrite(1000)).toBe(true)
   })
 })

@@ -13,6 +13,7 @@ import {
 } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { StateError } from '../errors/state-error.js'
+import { Fragmentation } from './fragmentation.js'
 import { applyEntry, type JournalEntry, type WorkingState, workingCopy } from './journal.js'
 import {
   acquireWithWait,
@@ -63,9 +64,18 @@ interface StackHandle {
    * The state last read or compacted, with the identity (inode, size, mtime) its files had: a
    * long-running service reads a big stack once, not at every plan and apply. Any write to
    * either file, by this process or another, changes the identity and the next read parses.
+   * Its fragmentation goes on counting the lines this process appends, until the compaction
+   * that decides with it.
    */
-  cached: { readonly files: string; readonly state: StackState } | undefined
+  cached: Cached | undefined
   flushing: Promise<void> | undefined
+}
+
+interface Cached {
+  readonly files: string
+  readonly state: StackState
+  /** Undefined when this process lost count (the state left the cache mid-operation). */
+  readonly fragmentation: Fragmentation | undefined
 }
 
 const FILE_MODE = 0o600
@@ -74,11 +84,11 @@ const CACHED_STACKS = 32
 
 /**
  * The embedded default store: per stack a snapshot (`state.json`) plus an append-only NDJSON
- * journal (`journal.ndjson`), group-committed with O_DSYNC writes. Once the journal outgrows the
- * snapshot, compaction writes the snapshot to a temporary file and renames it over the old one,
- * so a crash leaves the old or the new version, never half of one. Every version is kept under
- * `history/` (hard links) for restore. Secrets are encrypted with AES-256-GCM when a passphrase
- * or key provider is given.
+ * journal (`journal.ndjson`), group-committed with O_DSYNC writes. Once more of the two files is
+ * dead than live (see {@link Fragmentation}), compaction writes the snapshot to a temporary file
+ * and renames it over the old one, so a crash leaves the old or the new version, never half of
+ * one. Every version is kept under `history/` (hard links) for restore. Secrets are encrypted
+ * with AES-256-GCM when a passphrase or key provider is given.
  */
 export function fileState(options: FileStateOptions = {}): StateStore {
   const root = resolve(options.dir ?? join('.skyloom', 'state'))
@@ -94,8 +104,8 @@ export function fileState(options: FileStateOptions = {}): StateStore {
   // The stacks whose state is kept in memory, least recently used first: a service with many
   // stacks keeps the busy ones, not all of them.
   const recent = new Set<string>()
-  const remember = (stack: string, files: string, state: StackState): void => {
-    handleOf(stack).cached = { files, state }
+  const remember = (stack: string, cached: Cached): void => {
+    handleOf(stack).cached = cached
     recent.delete(stack)
     recent.add(stack)
     if (recent.size <= CACHED_STACKS) return
@@ -275,17 +285,18 @@ export function fileState(options: FileStateOptions = {}): StateStore {
 
   /**
    * The state a snapshot file and a journal make together: the journal's entries after the
-   * snapshot's version (and up to `upTo`) applied in order. A torn last line is ignored; any
-   * other damage is an error that leaves the files untouched.
+   * snapshot's version (and up to `upTo`) applied in order, and how fragmented the two files
+   * are. A torn last line is ignored; any other damage is an error that leaves the files untouched.
    */
   const replay = async (
     stack: string,
     snapshotFile: string,
     journalFile: string,
     upTo = Number.POSITIVE_INFINITY,
-  ): Promise<StackState> => {
+  ): Promise<{ state: StackState; fragmentation: Fragmentation }> => {
     const snapshot = await readSnapshotFile(stack, snapshotFile)
-    if (!existsSync(journalFile)) return snapshot
+    const fragmentation = new Fragmentation(Object.keys(snapshot.resources))
+    if (!existsSync(journalFile)) return { state: snapshot, fragmentation }
     const codec = handleOf(stack).codec!
     const state = workingCopy(snapshot)
     const lines = (await readFile(journalFile, 'utf8')).split('\n')
@@ -314,7 +325,10 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         )
       }
       const entry = codec.decodeParsed(line, parsed.data) as JournalEntry
-      if (entry.v <= state.version) continue
+      if (entry.v <= state.version) {
+        fragmentation.dead(line.length + 1)
+        continue
+      }
       if (entry.v > upTo) break
       if (entry.v !== state.version + 1) {
         throw new StateError(
@@ -324,16 +338,16 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           },
         )
       }
-      applyEntry(
-        state,
+      const whole =
         entry.type === 'put'
           ? inherit(entry, state, where)
           : entry.type === 'intent' && !entry.intent.startedAt
             ? { ...entry, intent: { ...entry.intent, startedAt: entry.at } }
-            : entry,
-      )
+            : entry
+      fragmentation.add(whole, line.length + 1)
+      applyEntry(state, whole)
     }
-    return state
+    return { state, fragmentation }
   }
 
   return {
@@ -353,12 +367,12 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       const handle = handleOf(stack)
       // Taken before reading: if the files change meanwhile, the next read sees another identity.
       const files = await identityOf(file.snapshot, file.journal)
-      const state =
+      const cached =
         handle.cached?.files === files
-          ? handle.cached.state
-          : await replay(stack, file.snapshot, file.journal)
-      remember(stack, files, state)
-      return workingCopy(state)
+          ? handle.cached
+          : { files, ...(await replay(stack, file.snapshot, file.journal)) }
+      remember(stack, cached)
+      return workingCopy(cached.state)
     },
 
     async append(stack, entries, initial) {
@@ -368,6 +382,9 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         await mkdir(file.dir, { recursive: true })
         await codecFor(stack, undefined, initial.salt)
         await writeAtomically(file.snapshot, snapshotText(stack, initial, 'create'))
+        // Nothing reads a state that is not there yet: start the count here (the identity
+        // matches no files, so no read takes this state from the cache).
+        remember(stack, { files: '', state: initial, fragmentation: new Fragmentation([]) })
       } else if (!handle.codec) {
         await readSnapshotFile(stack, file.snapshot)
       }
@@ -408,11 +425,20 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       }
       // One queue item per append (the engine already batches): its lines go out together.
       let text = ''
-      for (const entry of entries) text += `${codec.stringify(compact(entry))}\n`
+      const sizes: number[] = []
+      for (const entry of entries) {
+        const line = `${codec.stringify(compact(entry))}\n`
+        text += line
+        sizes.push(line.length)
+      }
       await new Promise<void>((resolvePromise, reject) => {
         handle.queue.push({ line: text, resolve: resolvePromise, reject })
         flush(stack, handle)
       })
+      // Counted once written: a failed write changes neither the files nor the count.
+      const fragmentation = handle.cached?.fragmentation
+      if (fragmentation)
+        for (let index = 0; index < entries.length; index++) fragmentation.add(entries[index]!, sizes[index]!)
     },
 
     async compact(stack, state, operation) {
@@ -424,13 +450,21 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       }
       await closeJournal(stack)
       const version = versionName(state.version)
-      // The snapshot is rewritten only once the journal has outgrown it: until then an
-      // operation that changed a few resources of a big stack costs what it journaled, not a
-      // rewrite of the whole state. Its version is saved as the snapshot it started from plus
-      // the journal, both hard-linked into history/ (the journal is only ever appended to until
-      // it is replaced, so the link holds every entry up to this version).
+      // The snapshot is rewritten only once more of the two files is dead than live (see
+      // Fragmentation): until then an operation costs what it journaled, not a rewrite of the
+      // whole state. Without a count (another process wrote since this one read, or the state
+      // left the cache) the journal is compared with the snapshot. A version that is not
+      // rewritten is saved as the snapshot it started from plus the journal, both hard-linked
+      // into history/ (the journal is only ever appended to until it is replaced, so the link
+      // holds every entry up to this version).
       const journalBytes = await sizeOf(file.journal)
-      if (journalBytes > 0 && journalBytes <= (await sizeOf(file.snapshot))) {
+      const snapshotBytes = await sizeOf(file.snapshot)
+      const fragmentation = handleOf(stack).cached?.fragmentation
+      const rewrite =
+        journalBytes === 0 ||
+        (fragmentation ? fragmentation.shouldRewrite(snapshotBytes) : journalBytes > snapshotBytes)
+      let next = fragmentation
+      if (!rewrite) {
         await linkInto(file.journal, join(file.history, `${version}.ndjson`))
         await linkInto(file.snapshot, join(file.history, `${version}.json`))
       } else {
@@ -440,8 +474,13 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         // not truncated: history/ may hold links to it.
         if (existsSync(file.journal)) await writeAtomically(file.journal, '', false)
         await linkInto(file.snapshot, join(file.history, `${version}.json`))
+        next = new Fragmentation(Object.keys(state.resources))
       }
-      remember(stack, await identityOf(file.snapshot, file.journal), workingCopy(state))
+      remember(stack, {
+        files: await identityOf(file.snapshot, file.journal),
+        state: workingCopy(state),
+        fragmentation: next,
+      })
       const entry: HistoryEntry = {
         version: state.version,
         at: state.updatedAt,
@@ -476,7 +515,7 @@ export function fileState(options: FileStateOptions = {}): StateStore {
           },
         )
       }
-      const state = await replay(stack, file, `${base}.ndjson`, version)
+      const { state } = await replay(stack, file, `${base}.ndjson`, version)
       if (state.version !== version) {
         throw new StateError(
           `Stack "${stack}"'s saved version ${version} is incomplete: ${file} and ${base}.ndjson reach only version ${state.version}. They were left untouched.`,

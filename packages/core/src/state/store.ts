@@ -53,7 +53,7 @@ export interface StateStore {
   /**
    * Ends an operation: `state` (everything appended so far) becomes a saved version in the
    * history under `operation`. A store may fold the journal into a new snapshot now or later
-   * (the file store does once the journal outgrows the snapshot); `read` gives `state` either way.
+   * (the file store does once more of its files is dead than live); `read` gives `state` either way.
    */
   compact(stack: string, state: StackState, operation: string): Promise<void>
   /** Saved versions, newest first. */
