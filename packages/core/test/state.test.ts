@@ -276,8 +276,17 @@ describe('file state store', () => {
       pending: {},
       updatedAt: '',
     }
+    // Under the stack's lock, as the engine writes: releasing it closes the journal.
+    const lock = await store.lock('app', {
+      owner: 'test',
+      operation: 'apply',
+      leaseMs: 60_000,
+      waitMs: 0,
+      clock: systemClock,
+    })
     await store.append('app', [{ v: 1, at: 'x', type: 'resolve', key: 'k1' }], initial)
     await store.append('app', [{ v: 2, at: 'x', type: 'resolve', key: 'k2' }], initial)
+    await lock.release()
     const journal = join(dir, 'app', 'journal.ndjson')
     const lines = (await readFile(journal, 'utf8')).split('\n')
     lines[0] = '{garbage'
