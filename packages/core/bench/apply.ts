@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { createEngine, fileState, memoryState, type ProviderV1 } from '@skyloom/core'
 import { buildStack } from './stack.js'
@@ -58,6 +59,8 @@ interface Sample {
   peakRssMb: number
   /** A second apply that adds 10 resources to the 10,000: what a small change to a big stack costs. */
   smallApplyMs: number
+  /** The longest the event loop went without turning during the apply: what a service embedding the engine would feel. */
+  loopStallMs: number
   /** Reading the 10,010 resources back with a new store (no cache): what the next process pays. */
   coldReadMs: number | undefined
 }
@@ -70,9 +73,12 @@ async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
     const planStarted = performance.now()
     const plan = await engine.plan(stack)
     const planMs = performance.now() - planStarted
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    loop.enable()
     const started = performance.now()
     const result = await engine.apply(plan)
     const applyMs = performance.now() - started
+    loop.disable()
     if (!result.ok || result.counts.done !== total)
       throw new Error(`apply did not finish: ${JSON.stringify(result.counts)}`)
     const peakRssMb = round(process.resourceUsage().maxRSS / 1024)
@@ -98,6 +104,7 @@ async function child(store: 'memory' | 'file', total: number): Promise<Sample> {
       perStepUs: round((applyMs * 1000) / total),
       peakRssMb,
       smallApplyMs: round(smallApplyMs),
+      loopStallMs: round(loop.max / 1e6),
       coldReadMs,
     }
   } finally {
@@ -180,6 +187,7 @@ if (childArg !== -1) {
         'per step (µs)': sample.perStepUs,
         'peak RSS (MB)': sample.peakRssMb,
         '+10 resources (ms)': sample.smallApplyMs,
+        'longest loop stall (ms)': sample.loopStallMs,
         'cold read (ms)': sample.coldReadMs ?? '-',
       })),
     )

@@ -300,6 +300,26 @@ describe('engine', () => {
     expect(provider.cloud.all()).toHaveLength(8)
   })
 
+  it('keeps the event loop turning while thousands of steps run at once', async () => {
+    // A provider that answers at once never waits on I/O: without slices, an apply on the
+    // memory store would hold the event loop from its first step to its last.
+    const provider = createMockProvider()
+    const stack = createStack('many', { provider })
+    for (let index = 0; index < 3000; index++) stack.add(network(`net-${index}`, { cidr: '10.0.0.0/16' }))
+    const engine = createEngine({ state: memoryState() })
+    let turns = 0
+    let running = true
+    const count = (): void => {
+      turns++
+      if (running) setImmediate(count)
+    }
+    setImmediate(count)
+    const result = await engine.up(stack)
+    running = false
+    expect(result.ok).toBe(true)
+    expect(turns).toBeGreaterThan(5)
+  })
+
   it('keeps state in files with history and restore', async () => {
     const dir = await tempDir()
     const provider = createMockProvider()

@@ -15,6 +15,7 @@ import {
   VirtualClock,
 } from '../src/index.js'
 import type { ProviderV1 } from '../src/provider.js'
+import { Slicer } from '../src/scheduler/slicer.js'
 import { createMockProvider } from '../src/testing.js'
 
 const limits = (capacity: number, refillPerSecond: number): ProviderV1['limits'] => ({
@@ -219,5 +220,23 @@ describe('virtual time with real I/O', () => {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('Slicer', () => {
+  it('lets work go on within its budget, then releases waiters in order, a batch per turn', async () => {
+    const roomy = new Slicer(60_000, 2)
+    expect(roomy.turn()).toBeUndefined()
+
+    const spent = new Slicer(0, 2)
+    const order: string[] = []
+    const waits = ['a', 'b', 'c', 'd', 'e'].map((name) => spent.turn()!.then(() => order.push(name)))
+    // Each turn of the event loop releases two; the others wait for the next turns.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(order).toEqual(['a', 'b'])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(order).toEqual(['a', 'b', 'c', 'd'])
+    await Promise.all(waits)
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e'])
   })
 })

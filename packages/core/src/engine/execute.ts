@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import PQueue from 'p-queue'
+import { systemClock } from '../clock/clock.js'
 import { CancelledError } from '../errors/cancelled-error.js'
 import { ProviderError } from '../errors/provider-error.js'
 import { SkyloomError } from '../errors/skyloom-error.js'
@@ -15,6 +16,7 @@ import type { NormalizedHandler, NormalizedProvider } from '../provider/normaliz
 import type { RetryPolicy } from '../scheduler/backoff.js'
 import { runDag } from '../scheduler/dag-runner.js'
 import { DeadlineWatcher } from '../scheduler/deadline-watcher.js'
+import { Slicer } from '../scheduler/slicer.js'
 import type { JournalDraft } from '../state/journal.js'
 import type { PendingIntent, ResourceState } from '../state/types.js'
 import type { StepCallContext } from './calls.js'
@@ -95,6 +97,10 @@ export async function executePlan(
     { once: true },
   )
   const watcher = new DeadlineWatcher(deps.clock)
+  // On real time, steps released together (a journal write makes hundreds of intents durable
+  // at once) go on in slices, so the event loop keeps turning. Virtual clocks keep the exact,
+  // repeatable order they promise.
+  const slicer = deps.clock === systemClock ? new Slicer() : undefined
   // Steps are admitted per scope (of their first call), highest priority first, at most
   // MAX_ACTIVE_PER_SCOPE at a time: memory stays bounded on huge plans, and steps waiting for
   // one scope never hold back another.
@@ -319,6 +325,10 @@ export async function executePlan(
         },
       },
     ])
+    if (slicer) {
+      const turn = slicer.turn()
+      if (turn) await turn
+    }
     return { key, ctx: mutationContext(deps, provider, step.urn, run.signal, providerOptions, key, run.call) }
   }
 
