@@ -452,8 +452,8 @@ export function fileState(options: FileStateOptions = {}): StateStore {
       const version = versionName(state.version)
       // The snapshot is rewritten only once more of the two files is dead than live (see
       // Fragmentation): until then an operation costs what it journaled, not a rewrite of the
-      // whole state. Without a count (another process wrote since this one read, or the state
-      // left the cache) the journal is compared with the snapshot. A version that is not
+      // whole state. Without a count (the stack left this store's cache during the operation)
+      // the journal is compared with the snapshot. A version that is not
       // rewritten is saved as the snapshot it started from plus the journal, both hard-linked
       // into history/ (the journal is only ever appended to until it is replaced, so the link
       // holds every entry up to this version).
