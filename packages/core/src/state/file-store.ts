@@ -389,45 +389,11 @@ export function fileState(options: FileStateOptions = {}): StateStore {
         await readSnapshotFile(stack, file.snapshot)
       }
       const codec = handle.codec!
-      // A create's result repeats the props and dependencies its intent carried: the line says
-      // "inherits" instead, which cuts the journal by about a third. (Intents are written as
-      // they are: leaving out their start time cost more in copying than it saved in bytes.)
-      const compact = (entry: JournalEntry): unknown => {
-        if (entry.type === 'intent') {
-          if (entry.intent.props) handle.intents.set(entry.intent.key, entry.intent)
-          return entry
-        }
-        if (entry.type !== 'put' || !entry.resolves) return entry
-        const intent = handle.intents.get(entry.resolves)
-        handle.intents.delete(entry.resolves)
-        const resource = entry.resource
-        if (!intent || intent.props !== resource.props || intent.dependencies !== resource.dependencies)
-          return entry
-        if (
-          resource.urn !== intent.urn ||
-          resource.kind !== intent.kind ||
-          resource.provider !== intent.provider
-        )
-          return entry
-        // What the intent already says (urn, kind, provider, props, dependencies) and what the
-        // line's time says (created and updated now) is left out.
-        const lean: Record<string, unknown> = {
-          id: resource.id,
-          outputs: resource.outputs,
-          status: resource.status,
-        }
-        if (resource.name !== resource.urn.split('/')[2]) lean.name = resource.name
-        if (resource.protect) lean.protect = true
-        if (resource.retainOnDelete) lean.retainOnDelete = true
-        if (resource.createdAt !== entry.at) lean.createdAt = resource.createdAt
-        if (resource.updatedAt !== entry.at) lean.updatedAt = resource.updatedAt
-        return { ...entry, resource: lean, inherits: true }
-      }
       // One queue item per append (the engine already batches): its lines go out together.
       let text = ''
       const sizes: number[] = []
       for (const entry of entries) {
-        const line = `${codec.stringify(compact(entry))}\n`
+        const line = `${codec.stringify(leanEntry(entry, handle.intents))}\n`
         text += line
         sizes.push(line.length)
       }
@@ -652,6 +618,41 @@ async function linkInto(file: string, target: string): Promise<void> {
   await unlink(temp).catch(() => {})
   await link(file, temp)
   await rename(temp, target)
+}
+
+/**
+ * A journal entry as the file store writes it. A create's result repeats the props and
+ * dependencies its intent carried: the line says "inherits" instead, which cuts the journal by
+ * about a third ({@link inherit} fills it back in). Intents are written as they are (leaving out
+ * their start time cost more in copying than it saved in bytes) and remembered in `intents`,
+ * by key, until their result is written.
+ */
+function leanEntry(entry: JournalEntry, intents: Map<string, PendingIntent>): unknown {
+  if (entry.type === 'intent') {
+    if (entry.intent.props) intents.set(entry.intent.key, entry.intent)
+    return entry
+  }
+  if (entry.type !== 'put' || !entry.resolves) return entry
+  const intent = intents.get(entry.resolves)
+  intents.delete(entry.resolves)
+  const resource = entry.resource
+  if (!intent || intent.props !== resource.props || intent.dependencies !== resource.dependencies)
+    return entry
+  if (resource.urn !== intent.urn || resource.kind !== intent.kind || resource.provider !== intent.provider)
+    return entry
+  // What the intent already says (urn, kind, provider, props, dependencies) and what the
+  // line's time says (created and updated now) is left out.
+  const lean: Record<string, unknown> = {
+    id: resource.id,
+    outputs: resource.outputs,
+    status: resource.status,
+  }
+  if (resource.name !== resource.urn.split('/')[2]) lean.name = resource.name
+  if (resource.protect) lean.protect = true
+  if (resource.retainOnDelete) lean.retainOnDelete = true
+  if (resource.createdAt !== entry.at) lean.createdAt = resource.createdAt
+  if (resource.updatedAt !== entry.at) lean.updatedAt = resource.updatedAt
+  return { ...entry, resource: lean, inherits: true }
 }
 
 /** Fills a result line that inherits its props and dependencies from the intent it resolves (and checks it has them). */
