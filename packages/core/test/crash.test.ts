@@ -122,7 +122,7 @@ describe('crash safety', () => {
     expect(outcomes.filter((outcome) => outcome === 'killed').length).toBeGreaterThanOrEqual(KILLS / 2)
     // And some kills must have caught a cloud call between its intent and its result.
     console.log(
-      `crash test: ${outcomes.filter((o) => o === 'killed').length}/${KILLS} runs killed mid-apply; interrupted intents resolved:`,
+      `crash test: ${outcomes.filter((o) => o === 'killed').length}/${KILLS} runs killed mid-apply (kills spread over 1.2x the calibrated ${applyMs} ms apply); interrupted intents resolved:`,
       Object.fromEntries(resolutions),
     )
     expect(resolutions.get('adopted') ?? 0).toBeGreaterThan(0)
